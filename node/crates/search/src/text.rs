@@ -1,0 +1,415 @@
+//! Text analysis shared by indexing and querying: word splitting (including
+//! camelCase, snake_case and letter/digit boundaries), accent folding, light
+//! French/English plural stemming and query stop words.
+
+use std::borrow::Cow;
+
+/// Words ignored in multi-term queries (already folded to ASCII lowercase).
+const STOP_WORDS: &[&str] = &[
+    // French
+    "au", "aux", "avec", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou",
+    "par", "pour", "sur", "un", "une", // English
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the",
+    "to", "with",
+];
+
+/// Character class used to find camelCase and letter/digit boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Upper,
+    Lower,
+    Digit,
+    /// Letters without case (e.g. CJK).
+    Other,
+}
+
+fn class_of(c: char) -> Class {
+    if c.is_uppercase() {
+        Class::Upper
+    } else if c.is_lowercase() {
+        Class::Lower
+    } else if c.is_numeric() {
+        Class::Digit
+    } else {
+        Class::Other
+    }
+}
+
+/// Combining diacritical marks, so decomposed (NFD) accents stay inside the
+/// word they decorate instead of splitting it.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+    )
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Reusable buffers for word splitting, so analysing a document allocates
+/// per document rather than per token.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scratch {
+    chars: Vec<(usize, Class, char)>,
+    pieces: Vec<(usize, usize)>,
+    /// Folded tokens of the current word, back to back.
+    buf: String,
+    /// End offset in `buf` of each token of the current word.
+    ends: Vec<usize>,
+    /// Whole identifier glued across words (see [`index_terms`]).
+    glued: String,
+}
+
+/// The folded parts of one word, stored back to back.
+struct Run<'a> {
+    buf: &'a str,
+    ends: &'a [usize],
+}
+
+impl<'a> Run<'a> {
+    fn tokens(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let (buf, ends) = (self.buf, self.ends);
+        (0..ends.len()).map(move |i| &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]])
+    }
+
+    /// All parts glued together (`conditionconceptid`).
+    fn glued(&self) -> &'a str {
+        self.buf
+    }
+}
+
+/// Calls `f` once per word (maximal run of letters and digits) of `text`
+/// with the word's folded parts: camelCase, acronym and letter/digit
+/// boundaries split, transliterated to ASCII, lowercased. Words folding to
+/// nothing are skipped.
+fn for_each_run(text: &str, scratch: &mut Scratch, mut f: impl FnMut(Run<'_>)) {
+    let mut run_start: Option<usize> = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        if is_word_char(c) {
+            run_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = run_start.take() {
+            let run = &text[start..i];
+            split_run(run, &mut scratch.chars, &mut scratch.pieces);
+            scratch.buf.clear();
+            scratch.ends.clear();
+            for &(a, b) in &scratch.pieces {
+                fold_piece(&run[a..b], &mut scratch.buf, &mut scratch.ends);
+            }
+            if !scratch.ends.is_empty() {
+                f(Run {
+                    buf: &scratch.buf,
+                    ends: &scratch.ends,
+                });
+            }
+        }
+    }
+}
+
+/// Splits one word into byte ranges at camelCase (`conditionConcept`),
+/// acronym (`HTTPServer` → `HTTP`, `Server`) and letter/digit (`covid19`)
+/// boundaries. A lowercase `s` ending an acronym is kept as its plural
+/// (`IDs`, `URLs`).
+fn split_run(run: &str, chars: &mut Vec<(usize, Class, char)>, pieces: &mut Vec<(usize, usize)>) {
+    chars.clear();
+    pieces.clear();
+    if run.bytes().all(|b| b.is_ascii_lowercase()) {
+        // Fast path for the most common word shape.
+        pieces.push((0, run.len()));
+        return;
+    }
+    chars.extend(
+        run.char_indices()
+            .filter(|&(_, c)| !is_combining_mark(c))
+            .map(|(i, c)| (i, class_of(c), c)),
+    );
+    let mut start = 0;
+    for k in 1..chars.len() {
+        let (i, class, c) = chars[k];
+        let (prev_i, prev_class, _) = chars[k - 1];
+        let cut = match (prev_class, class) {
+            (Class::Lower, Class::Upper) => Some(i),
+            (Class::Upper, Class::Lower)
+                if k >= 2 && chars[k - 2].1 == Class::Upper && !is_acronym_plural(chars, k, c) =>
+            {
+                Some(prev_i)
+            }
+            _ if (prev_class == Class::Digit) != (class == Class::Digit) => Some(i),
+            _ => None,
+        };
+        if let Some(cut) = cut
+            && cut > start
+        {
+            pieces.push((start, cut));
+            start = cut;
+        }
+    }
+    if start < run.len() {
+        pieces.push((start, run.len()));
+    }
+}
+
+fn is_acronym_plural(chars: &[(usize, Class, char)], k: usize, c: char) -> bool {
+    c == 's' && chars.get(k + 1).is_none_or(|next| next.1 != Class::Lower)
+}
+
+/// Transliterates one word part to lowercase ASCII tokens, appended to `buf`
+/// with their end offsets in `ends`.
+fn fold_piece(piece: &str, buf: &mut String, ends: &mut Vec<usize>) {
+    if piece.is_ascii() {
+        // Word parts only hold letters and digits, so this is one token.
+        let from = buf.len();
+        buf.push_str(piece);
+        buf[from..].make_ascii_lowercase();
+        ends.push(buf.len());
+        return;
+    }
+    let mut from = buf.len();
+    for c in piece.chars() {
+        let ascii = if c.is_ascii() {
+            // Letters and digits only, as above.
+            buf.push(c.to_ascii_lowercase());
+            continue;
+        } else {
+            // Characters without transliteration separate tokens.
+            deunicode::deunicode_char(c).unwrap_or(" ")
+        };
+        for b in ascii.bytes() {
+            if b.is_ascii_alphanumeric() {
+                buf.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                if buf.len() > from {
+                    ends.push(buf.len());
+                }
+                from = buf.len();
+            }
+        }
+    }
+    if buf.len() > from {
+        ends.push(buf.len());
+    }
+}
+
+/// Folded, unstemmed tokens of `text`: lowercase ASCII letters and digits,
+/// accents stripped, split on non-alphanumerics and inside camelCase and
+/// snake_case identifiers.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_run(text, &mut Scratch::default(), |run| {
+        out.extend(run.tokens().map(str::to_owned));
+    });
+    out
+}
+
+/// `text` folded for comparison and sorting: its tokens joined by single
+/// spaces (`"Hôpital  Saint-Éloi"` → `"hopital saint eloi"`).
+pub fn fold(text: &str) -> String {
+    tokenize(text).join(" ")
+}
+
+/// Light French/English plural stemming of a folded token. Tokens shorter
+/// than four characters and tokens holding digits are left alone.
+pub(crate) fn stem(token: &str) -> Cow<'_, str> {
+    let n = token.len();
+    if n < 4 || !token.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Cow::Borrowed(token);
+    }
+    if n > 4 && token.ends_with("ies") {
+        // studies → study, therapies → therapy
+        return Cow::Owned(format!("{}y", &token[..n - 3]));
+    }
+    if token.ends_with("sses") {
+        // classes → class
+        return Cow::Borrowed(&token[..n - 2]);
+    }
+    if token.ends_with("eaux") || token.ends_with("eux") || token.ends_with("oux") {
+        // niveaux → niveau, cheveux → cheveu, genoux → genou
+        return Cow::Borrowed(&token[..n - 1]);
+    }
+    if n > 4 && token.ends_with("aux") {
+        // hôpitaux → hopital, médicaux → medical (but "taux" stays)
+        return Cow::Owned(format!("{}al", &token[..n - 3]));
+    }
+    if token.ends_with('s')
+        && !token.ends_with("ss")
+        && !token.ends_with("us")
+        && !token.ends_with("is")
+    {
+        // visits → visit; status, virus, diagnosis, class stay whole
+        return Cow::Borrowed(&token[..n - 1]);
+    }
+    Cow::Borrowed(token)
+}
+
+/// Calls `f` with each index term of `text`: every token stemmed, plus each
+/// multi-part word glued (`conditionConceptId` → `conditionconceptid`). With
+/// `whole`, an identifier made of several words is also glued as a whole
+/// (`visit_start_date` → `visitstartdate`).
+pub(crate) fn index_terms(text: &str, whole: bool, scratch: &mut Scratch, mut f: impl FnMut(&str)) {
+    let mut runs = 0usize;
+    let mut glued = std::mem::take(&mut scratch.glued);
+    glued.clear();
+    for_each_run(text, scratch, |run| {
+        runs += 1;
+        for token in run.tokens() {
+            f(&stem(token));
+        }
+        if run.ends.len() > 1 {
+            f(&stem(run.glued()));
+        }
+        if whole {
+            glued.push_str(run.glued());
+        }
+    });
+    if whole && runs > 1 {
+        f(&stem(&glued));
+    }
+    scratch.glued = glued;
+}
+
+/// One analysed query term.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct QueryTerm {
+    /// Folded token as typed.
+    pub raw: String,
+    /// Stemmed form, looked up exactly.
+    pub stem: String,
+    /// Whether index terms starting with `raw` or `stem` also match.
+    pub prefix: bool,
+}
+
+/// Upper bound on analysed query terms, to bound the work per query.
+const MAX_QUERY_TERMS: usize = 32;
+
+/// Analyses query text. The last term is a prefix unless the text ends with
+/// whitespace; stop words are dropped unless they are the only term or the
+/// last, prefix, term.
+pub(crate) fn query_terms(text: &str) -> Vec<QueryTerm> {
+    let tokens = tokenize(text);
+    let prefix_last = !text.ends_with(char::is_whitespace);
+    let last = tokens.len().saturating_sub(1);
+    let mut terms: Vec<QueryTerm> = Vec::new();
+    for (i, raw) in tokens.iter().enumerate() {
+        let prefix = prefix_last && i == last;
+        if !prefix && tokens.len() > 1 && STOP_WORDS.contains(&raw.as_str()) {
+            continue;
+        }
+        let term = QueryTerm {
+            stem: stem(raw).into_owned(),
+            raw: raw.clone(),
+            prefix,
+        };
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    if terms.is_empty()
+        && let Some(raw) = tokens.last()
+    {
+        // Only complete stop words: search them rather than nothing.
+        terms.push(QueryTerm {
+            stem: stem(raw).into_owned(),
+            raw: raw.clone(),
+            prefix: false,
+        });
+    }
+    terms.truncate(MAX_QUERY_TERMS);
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(text: &str, whole: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        index_terms(text, whole, &mut Scratch::default(), |t| out.push(t.to_owned()));
+        out
+    }
+
+    #[test]
+    fn folds_accents_and_ligatures() {
+        assert_eq!(tokenize("Hôpital Œuvre Garçon"), ["hopital", "oeuvre", "garcon"]);
+        assert_eq!(tokenize("Maßnahme Æther"), ["massnahme", "aether"]);
+        // NFD: "e" followed by a combining acute accent.
+        assert_eq!(tokenize("he\u{301}patite"), ["hepatite"]);
+    }
+
+    #[test]
+    fn splits_on_punctuation_and_apostrophes() {
+        assert_eq!(
+            tokenize("l'hôpital, (CHU) — séjour/durée"),
+            ["l", "hopital", "chu", "sejour", "duree"]
+        );
+        assert!(tokenize("  ,;-- ").is_empty());
+    }
+
+    #[test]
+    fn splits_identifiers() {
+        assert_eq!(tokenize("visit_start_date"), ["visit", "start", "date"]);
+        assert_eq!(tokenize("conditionConceptId"), ["condition", "concept", "id"]);
+        assert_eq!(tokenize("HTTPServer"), ["http", "server"]);
+        assert_eq!(tokenize("patientIDs"), ["patient", "ids"]);
+        assert_eq!(tokenize("covid19 COVID-19"), ["covid", "19", "covid", "19"]);
+        assert_eq!(tokenize("DateDeNaissance"), ["date", "de", "naissance"]);
+    }
+
+    #[test]
+    fn stems_plurals() {
+        for (word, expected) in [
+            ("visits", "visit"),
+            ("hopitaux", "hopital"),
+            ("medicaux", "medical"),
+            ("taux", "taux"),
+            ("niveaux", "niveau"),
+            ("studies", "study"),
+            ("classes", "class"),
+            ("status", "status"),
+            ("diagnosis", "diagnosis"),
+            ("diabetes", "diabete"),
+            ("ids", "ids"),
+            ("covid19s", "covid19s"),
+        ] {
+            assert_eq!(stem(word), expected, "{word}");
+        }
+    }
+
+    #[test]
+    fn index_terms_glue_identifiers() {
+        assert_eq!(
+            index("conditionConceptIds", false),
+            ["condition", "concept", "ids", "conditionconceptid"]
+        );
+        assert_eq!(
+            index("visit_start_dates", true),
+            ["visit", "start", "date", "visitstartdate"]
+        );
+        assert_eq!(index("visit_start_date", false), ["visit", "start", "date"]);
+        assert_eq!(index("hôpitaux", true), ["hopital"]);
+    }
+
+    #[test]
+    fn query_prefix_and_stop_words() {
+        let terms = query_terms("taux de bronchio");
+        let raws: Vec<_> = terms.iter().map(|t| (t.raw.as_str(), t.prefix)).collect();
+        assert_eq!(raws, [("taux", false), ("bronchio", true)]);
+
+        let terms = query_terms("mortalité de");
+        let raws: Vec<_> = terms.iter().map(|t| (t.raw.as_str(), t.prefix)).collect();
+        assert_eq!(raws, [("mortalite", false), ("de", true)]);
+
+        let terms = query_terms("hôpitaux ");
+        assert_eq!(terms.len(), 1);
+        assert_eq!(terms[0].stem, "hopital");
+        assert!(!terms[0].prefix);
+
+        let terms = query_terms("the of ");
+        assert_eq!(terms.len(), 1);
+        assert_eq!(terms[0].raw, "of");
+
+        assert!(query_terms(" - ").is_empty());
+    }
+}

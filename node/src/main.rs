@@ -1,0 +1,404 @@
+//! `hublot-node`: the command line of a Hublot node. Parsing and wiring only; the work is
+//! done by the node's crates.
+
+mod config;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use config::Config;
+use hublot_catalogue::format::RdfFormatName;
+use hublot_catalogue::{Catalogue, ImportOptions, InputFormat};
+use hublot_server::auth::{Role, Tokens};
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hublot-node",
+    version,
+    about = "A Hublot node: publishes a hospital's HealthDCAT-AP catalogue and runs approved aggregate work beside its health data warehouse"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct Global {
+    /// The node's state directory (catalogue journal, tokens).
+    #[arg(long, global = true, env = "HUBLOT_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// A TOML configuration file (see the README for every key).
+    #[arg(long, global = true, env = "HUBLOT_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start a demo node on 127.0.0.1 with a sample catalogue describing a synthetic hospital
+    /// warehouse and one API token per role (written to DATA_DIR/demo-tokens.json).
+    Demo {
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Run the node's HTTP server.
+    Serve {
+        /// Listen address (overrides the configuration).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Work on the catalogue (the same state the server uses).
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum CatalogueCommand {
+    /// Import records (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD or Hublot YAML);
+    /// upserts by dct:identifier; all files or nothing.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Store records even when they violate the HealthDCAT-AP shapes.
+        #[arg(long)]
+        allow_invalid: bool,
+    },
+    /// Write the whole catalogue on standard output (or to --output).
+    Export {
+        /// ttl, trig, nt, nq, rdf (RDF/XML) or jsonld.
+        #[arg(long, default_value = "ttl")]
+        format: String,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Only the dataset records, without the catalogue's own description.
+        #[arg(long)]
+        records_only: bool,
+    },
+    /// Validate files (or, without files, the stored catalogue) against the HealthDCAT-AP
+    /// shapes of each dataset's access-rights tier. Exit 1 on violations.
+    Validate {
+        files: Vec<PathBuf>,
+        /// Report as text or json.
+        #[arg(long, default_value = "text")]
+        report: String,
+    },
+    /// List the stored records.
+    List,
+    /// Delete records by dct:identifier.
+    Delete {
+        #[arg(required = true)]
+        identifiers: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Create a token for a role (applicant, reviewer, admin); prints it once.
+    Create {
+        #[arg(long)]
+        role: Role,
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hublot-node: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_config(global: &Global) -> anyhow::Result<Config> {
+    let mut config = match &global.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    if let Some(d) = &global.data_dir {
+        config.data_dir = d.clone();
+    }
+    Ok(config)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = load_config(&cli.global)?;
+    match cli.command {
+        Command::Demo { port } => {
+            config.server.listen = SocketAddr::from(([127, 0, 0, 1], port));
+            config.catalogue.base_url = format!("http://127.0.0.1:{port}/");
+            if cli.global.config.is_none() {
+                config.catalogue.publisher_name = "CHU Demo".into();
+                config.catalogue.homepage = Some(format!("http://127.0.0.1:{port}/catalog"));
+            }
+            init_logging(&config);
+            let catalogue = open_catalogue(&config)?;
+            seed_demo(&catalogue, &config.data_dir)?;
+            serve(config, catalogue)
+        }
+        Command::Serve { listen } => {
+            if let Some(l) = listen {
+                config.server.listen = l;
+            }
+            init_logging(&config);
+            let catalogue = open_catalogue(&config)?;
+            serve(config, catalogue)
+        }
+        Command::Catalogue(cmd) => catalogue_command(&config, cmd),
+        Command::Token(TokenCommand::Create { role, label }) => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let token = Tokens::create(&config.data_dir.join("tokens.json"), role, &label)
+                .map_err(anyhow::Error::msg)?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn open_catalogue(config: &Config) -> anyhow::Result<Arc<Catalogue>> {
+    let c = Catalogue::open(&config.data_dir, config.catalogue.clone())
+        .with_context(|| format!("opening the catalogue in {}", config.data_dir.display()))?;
+    Ok(Arc::new(c))
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    let json = match config.log.format.as_str() {
+        "json" => true,
+        "text" => false,
+        _ => !std::io::stderr().is_terminal(),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Loads the sample catalogue (once) and the demo tokens.
+fn seed_demo(catalogue: &Catalogue, data_dir: &Path) -> anyhow::Result<()> {
+    if catalogue.is_empty() {
+        for (name, text) in hublot_catalogue::demo::FILES {
+            let outcomes = catalogue
+                .import(
+                    text.as_bytes(),
+                    InputFormat::Yaml,
+                    &ImportOptions::default(),
+                )
+                .with_context(|| format!("loading the demo record {name}"))?;
+            tracing::info!(file = name, records = outcomes.len(), "demo records loaded");
+        }
+    }
+    let tokens_path = data_dir.join("demo-tokens.json");
+    if !tokens_path.exists() {
+        let store = data_dir.join("tokens.json");
+        let mut demo = serde_json::Map::new();
+        for (name, role) in [
+            ("applicant", Role::Applicant),
+            ("reviewer", Role::Reviewer),
+            ("admin", Role::Admin),
+        ] {
+            let token = Tokens::create(&store, role, "demo").map_err(anyhow::Error::msg)?;
+            demo.insert(name.into(), token.into());
+        }
+        std::fs::write(&tokens_path, serde_json::to_vec_pretty(&demo)?)?;
+    }
+    Ok(())
+}
+
+fn serve(config: Config, catalogue: Arc<Catalogue>) -> anyhow::Result<ExitCode> {
+    let tokens = Tokens::load(&config.data_dir.join("tokens.json")).map_err(anyhow::Error::msg)?;
+    let server_config = hublot_server::ServerConfig {
+        sparql: config.sparql_limits(),
+        max_body_bytes: config.server.max_body_bytes,
+    };
+    let state = hublot_server::AppState::new(catalogue.clone(), tokens, server_config);
+    let app = hublot_server::router(state);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.server.listen)
+            .await
+            .with_context(|| format!("binding {}", config.server.listen))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, datasets = catalogue.len(), data_dir = %config.data_dir.display(), "hublot-node listening");
+        // Pick up changes made by `hublot-node catalogue …` commands on the same data dir.
+        let watcher = catalogue.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                let c = watcher.clone();
+                match tokio::task::spawn_blocking(move || c.sync()).await {
+                    Ok(Ok(true)) => tracing::info!("catalogue reloaded after an external change"),
+                    Ok(Ok(false)) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "catalogue sync failed"),
+                    Err(e) => tracing::warn!(error = %e, "catalogue sync task failed"),
+                }
+            }
+        });
+        hublot_server::serve(listener, app, shutdown_signal()).await?;
+        tracing::info!("hublot-node stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn catalogue_command(config: &Config, cmd: CatalogueCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        CatalogueCommand::Import {
+            files,
+            allow_invalid,
+        } => {
+            let catalogue = Catalogue::open(&config.data_dir, config.catalogue.clone())?;
+            let mut records = Vec::new();
+            for f in &files {
+                let format = InputFormat::from_path(f)?;
+                let data = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+                let mut r = catalogue
+                    .parse(&data, format)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+                records.append(&mut r);
+            }
+            let options = ImportOptions {
+                allow_invalid,
+                expected_identifier: None,
+            };
+            match catalogue.import_records(records, &options) {
+                Ok(outcomes) => {
+                    for o in outcomes {
+                        println!(
+                            "{} {} ({} triples)",
+                            if o.created { "created" } else { "replaced" },
+                            o.identifier,
+                            o.triples
+                        );
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(hublot_catalogue::CatalogueError::NotConforming { text, .. }) => {
+                    eprint!("{text}");
+                    eprintln!(
+                        "hublot-node: nothing imported: the records violate the HealthDCAT-AP shapes (use --allow-invalid to store them anyway)"
+                    );
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => bail!("nothing imported: {e}"),
+            }
+        }
+        CatalogueCommand::Export {
+            format,
+            output,
+            records_only,
+        } => {
+            let f = RdfFormatName::from_name(&format).ok_or_else(|| {
+                anyhow::anyhow!("unknown format {format:?}: use ttl, trig, nt, nq, rdf or jsonld")
+            })?;
+            let catalogue = Catalogue::open(&config.data_dir, config.catalogue.clone())?;
+            let bytes = if records_only {
+                catalogue.export_records(f)?
+            } else {
+                catalogue.export(f)?
+            };
+            match output {
+                Some(path) => std::fs::write(&path, bytes)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().write_all(&bytes)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CatalogueCommand::Validate { files, report } => {
+            if report != "text" && report != "json" {
+                bail!("--report must be text or json");
+            }
+            let catalogue = Catalogue::open(&config.data_dir, config.catalogue.clone())?;
+            let records = if files.is_empty() {
+                let bytes = catalogue.export(RdfFormatName::NTriples)?;
+                catalogue.parse(&bytes, InputFormat::Rdf(RdfFormatName::NTriples))?
+            } else {
+                let mut all = Vec::new();
+                for f in &files {
+                    let format = InputFormat::from_path(f)?;
+                    let data =
+                        std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+                    let mut r = catalogue
+                        .parse(&data, format)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+                    all.append(&mut r);
+                }
+                all
+            };
+            let result = catalogue.validate(&records)?;
+            if report == "json" {
+                println!("{}", serde_json::to_string_pretty(&result.to_json())?);
+            } else {
+                print!("{}", result.to_text());
+            }
+            Ok(if result.violations() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        CatalogueCommand::List => {
+            let catalogue = Catalogue::open(&config.data_dir, config.catalogue.clone())?;
+            for m in catalogue.list() {
+                println!("{}\t{}\t{}", m.identifier, m.dataset, m.modified);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CatalogueCommand::Delete { identifiers } => {
+            let catalogue = Catalogue::open(&config.data_dir, config.catalogue.clone())?;
+            let mut missing = false;
+            for id in identifiers {
+                if catalogue.delete(&id)? {
+                    println!("deleted {id}");
+                } else {
+                    eprintln!("hublot-node: no dataset with identifier {id:?}");
+                    missing = true;
+                }
+            }
+            Ok(if missing {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
