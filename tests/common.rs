@@ -145,3 +145,93 @@ pub fn reference_validate(tool: &Path, file: &Path) -> (i32, String) {
         ),
     )
 }
+
+/// What [`run_with_timeout`] observed: the exit status (`None` when the command was killed
+/// for exceeding its time limit), and everything written to stdout and stderr.
+pub struct CommandOutput {
+    pub status: Option<std::process::ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl CommandOutput {
+    pub fn success(&self) -> bool {
+        self.status.is_some_and(|s| s.success())
+    }
+
+    /// Status and output, for assertion messages.
+    pub fn report(&self) -> String {
+        let status = match self.status {
+            Some(s) => s.to_string(),
+            None => "killed after its time limit".to_owned(),
+        };
+        format!(
+            "{status}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs a command with piped output, killing it after `timeout`. Panics only when the
+/// program cannot be started.
+pub fn run_with_timeout(cmd: &mut Command, timeout: Duration) -> CommandOutput {
+    use std::io::Read;
+    let program = format!("{cmd:?}");
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {program}: {e}"));
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Err(e) => panic!("waiting for {program}: {e}"),
+        }
+    };
+    CommandOutput {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+/// `$HOME/.cache/<name>`: where tests keep installed third-party tools, outside the
+/// repository.
+pub fn user_cache_dir(name: &str) -> PathBuf {
+    let home = std::env::var_os("HOME").expect("HOME must be set to locate the test tool cache");
+    PathBuf::from(home).join(".cache").join(name)
+}
+
+/// Holds an exclusive lock on `path` (created if needed) until dropped, so that concurrent
+/// test processes do not install into the same cache at once.
+pub fn exclusive_lock(path: &Path) -> std::fs::File {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("could not open the lock file {}: {e}", path.display()));
+    file.lock()
+        .unwrap_or_else(|e| panic!("could not lock {}: {e}", path.display()));
+    file
+}

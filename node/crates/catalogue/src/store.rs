@@ -18,7 +18,7 @@ use crate::records::{self, Record};
 use crate::vocab::*;
 use hublot_search::{SearchIndex, SearchQuery, SearchResults};
 use hublot_shacl::healthdcat::{HealthDcatReport, HealthDcatValidator};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, QuadRef};
+use oxigraph::model::{NamedNode, NamedNodeRef, QuadRef};
 use oxigraph::store::Store;
 use oxrdf::{Graph, Literal, LiteralRef, NamedOrBlankNode, Triple, TripleRef};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -127,6 +127,11 @@ struct State {
     revision: u64,
     modified: OffsetDateTime,
     records: BTreeMap<String, RecordMeta>,
+    /// Each record's triples exactly as stored in the journal. DCAT responses and exports
+    /// are built from these, not from oxigraph: its store normalises integer-derived
+    /// datatypes (e.g. `xsd:nonNegativeInteger` becomes `xsd:integer`), which would break
+    /// conformance and round trips.
+    graphs: BTreeMap<String, Arc<Graph>>,
 }
 
 /// The node's catalogue: durable journal, queryable store, search index.
@@ -191,6 +196,7 @@ impl Catalogue {
                 revision: 0,
                 modified: OffsetDateTime::now_utc(),
                 records: BTreeMap::new(),
+                graphs: BTreeMap::new(),
             }),
             validator: OnceLock::new(),
             path,
@@ -209,6 +215,7 @@ impl Catalogue {
         let mut state = self.state.write().expect("state lock");
         let mut index = self.index.write().expect("index lock");
         let mut last = OffsetDateTime::UNIX_EPOCH;
+        let mut loader = self.store.bulk_loader();
         while let Some(row) = rows.next()? {
             let identifier: String = row.get(0)?;
             let dataset: String = row.get(1)?;
@@ -223,14 +230,16 @@ impl Catalogue {
             };
             last = last.max(meta.modified);
             let graph_name = self.record_graph_name(&identifier);
-            self.store.bulk_loader().load_quads(
+            loader.load_quads(
                 graph
                     .iter()
                     .map(|t| t.in_graph(graph_name.as_ref()).into_owned()),
             )?;
             index.upsert(extract::search_doc(&identifier, &meta.dataset, &graph));
+            state.graphs.insert(identifier.clone(), Arc::new(graph));
             state.records.insert(identifier, meta);
         }
+        loader.commit()?;
         let revision: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
                 r.get(0)
@@ -266,7 +275,11 @@ impl Catalogue {
         }
         self.store.clear()?;
         *self.index.write().expect("index lock") = SearchIndex::new();
-        self.state.write().expect("state lock").records.clear();
+        {
+            let mut state = self.state.write().expect("state lock");
+            state.records.clear();
+            state.graphs.clear();
+        }
         self.replay()?;
         Ok(true)
     }
@@ -306,6 +319,17 @@ impl Catalogue {
         self.state.read().expect("state lock").revision
     }
 
+    /// When the catalogue was first published: the creation of its oldest record.
+    pub fn issued(&self) -> OffsetDateTime {
+        let state = self.state.read().expect("state lock");
+        state
+            .records
+            .values()
+            .map(|m| m.created)
+            .min()
+            .unwrap_or(state.modified)
+    }
+
     /// When the catalogue last changed.
     pub fn last_modified(&self) -> OffsetDateTime {
         self.state.read().expect("state lock").modified
@@ -340,27 +364,16 @@ impl Catalogue {
     }
 
     /// The triples of one record.
-    pub fn record(&self, identifier: &str) -> Result<Option<(RecordMeta, Graph)>, CatalogueError> {
-        let Some(meta) = self.meta(identifier) else {
-            return Ok(None);
-        };
-        let graph = self.graph_of(identifier)?;
-        Ok(Some((meta, graph)))
-    }
-
-    fn graph_of(&self, identifier: &str) -> Result<Graph, CatalogueError> {
-        let name = self.record_graph_name(identifier);
-        let mut graph = Graph::new();
-        for q in self.store.quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(GraphNameRef::NamedNode(name.as_ref())),
-        ) {
-            let q = q?;
-            graph.insert(TripleRef::new(&q.subject, &q.predicate, &q.object));
-        }
-        Ok(graph)
+    pub fn record(
+        &self,
+        identifier: &str,
+    ) -> Result<Option<(RecordMeta, Arc<Graph>)>, CatalogueError> {
+        let state = self.state.read().expect("state lock");
+        Ok(state
+            .records
+            .get(identifier)
+            .cloned()
+            .zip(state.graphs.get(identifier).cloned()))
     }
 
     /// The shared HealthDCAT-AP validator (loaded on first use).
@@ -489,9 +502,10 @@ impl Catalogue {
         {
             let mut index = self.index.write().expect("index lock");
             let mut state = self.state.write().expect("state lock");
-            for ((r, _, _), meta) in prepared.iter().zip(metas) {
+            for ((r, _, _), meta) in prepared.into_iter().zip(metas) {
                 index.upsert(extract::search_doc(&r.identifier, &meta.dataset, &r.graph));
                 state.records.insert(r.identifier.clone(), meta);
+                state.graphs.insert(r.identifier, Arc::new(r.graph));
             }
             state.revision += 1;
             state.modified = now;
@@ -520,6 +534,7 @@ impl Catalogue {
             let mut state = self.state.write().expect("state lock");
             index.remove(identifier);
             state.records.remove(identifier);
+            state.graphs.remove(identifier);
             state.revision += 1;
             state.modified = OffsetDateTime::now_utc();
         }
@@ -580,9 +595,8 @@ impl Catalogue {
         let mut add = |s: &NamedNode, p: &str, o: oxrdf::Term| {
             g.insert(&Triple::new(s.clone(), NamedNode::new_unchecked(p), o));
         };
-        if let Some(home) = &c.homepage
-            && let Ok(h) = NamedNode::new(home)
-        {
+        let home = c.homepage.clone().unwrap_or_else(|| c.base_url.clone());
+        if let Ok(h) = NamedNode::new(home) {
             add(&cat, FOAF_HOMEPAGE, h.clone().into());
             add(&h, RDF_TYPE, iri(FOAF_DOCUMENT));
         }
@@ -597,6 +611,7 @@ impl Catalogue {
         let licence = NamedNode::new_unchecked(&c.licence);
         add(&cat, DCT_LICENSE, licence.clone().into());
         add(&licence, RDF_TYPE, iri(&format!("{DCT}LicenseDocument")));
+        add(&licence, DCT_TYPE, iri(ADMS_LICENCE_ATTRIBUTION));
         let ehds = NamedNode::new_unchecked("http://data.europa.eu/eli/reg/2025/327/oj");
         add(
             &cat,
@@ -618,6 +633,13 @@ impl Catalogue {
         );
         let modified = self.last_modified();
         add(&cat, DCT_MODIFIED, date_time(modified).into());
+        add(&cat, DCT_ISSUED, date_time(self.issued()).into());
+        concept(
+            &mut g,
+            ADMS_LICENCE_ATTRIBUTION,
+            "http://purl.org/adms/licencetype/1.0",
+            "Attribution",
+        );
         g
     }
 
@@ -648,14 +670,23 @@ impl Catalogue {
     /// One page of the catalogue (1-based), with every record of the page and a Hydra view.
     /// `None` for the page size means the whole catalogue.
     pub fn catalog_page(&self, page: Option<(usize, usize)>) -> Result<Graph, CatalogueError> {
-        let metas = self.list();
+        let (metas, graphs): (Vec<RecordMeta>, Vec<Arc<Graph>>) = {
+            let state = self.state.read().expect("state lock");
+            state
+                .records
+                .values()
+                .cloned()
+                .zip(state.graphs.values().cloned())
+                .unzip()
+        };
         let total = metas.len();
         let mut g = self.catalog_description();
         let cat = NamedNode::new_unchecked(self.catalog_iri());
-        let selected: Vec<&RecordMeta> = match page {
-            Some((page, size)) => metas.iter().skip((page - 1) * size).take(size).collect(),
-            None => metas.iter().collect(),
+        let (skip, take) = match page {
+            Some((page, size)) => ((page - 1) * size, size),
+            None => (0, total),
         };
+        let selected = metas.iter().zip(&graphs).skip(skip).take(take);
         let hydra = |l: &str| NamedNode::new_unchecked(format!("{HYDRA}{l}"));
         g.insert(TripleRef::new(
             &cat,
@@ -692,20 +723,11 @@ impl Catalogue {
             }
         }
         let dataset_prop = NamedNodeRef::new_unchecked(DCAT_DATASET_PROP);
-        for m in selected {
+        for (m, graph) in selected {
             if let Ok(ds) = NamedNode::new(&m.dataset) {
                 g.insert(TripleRef::new(&cat, dataset_prop, &ds));
             }
-            let name = self.record_graph_name(&m.identifier);
-            for q in self.store.quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(name.as_ref())),
-            ) {
-                let q = q?;
-                g.insert(TripleRef::new(&q.subject, &q.predicate, &q.object));
-            }
+            g.extend(graph.iter());
         }
         Ok(g)
     }
@@ -719,8 +741,8 @@ impl Catalogue {
     /// between nodes, or compare them with their source).
     pub fn export_records(&self, format: RdfFormatName) -> Result<Vec<u8>, CatalogueError> {
         let mut g = Graph::new();
-        for m in self.list() {
-            g.extend(self.graph_of(&m.identifier)?.iter());
+        for graph in self.state.read().expect("state lock").graphs.values() {
+            g.extend(graph.iter());
         }
         format::serialize_graph(&g, format)
     }

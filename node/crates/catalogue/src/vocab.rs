@@ -47,6 +47,7 @@ pub const XSD_NON_NEGATIVE_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#non
 pub const ACCESS_RIGHT: &str = "http://publications.europa.eu/resource/authority/access-right/";
 pub const EU_LANGUAGE: &str = "http://publications.europa.eu/resource/authority/language/";
 pub const EU_DATA_THEME: &str = "http://publications.europa.eu/resource/authority/data-theme";
+pub const ADMS_LICENCE_ATTRIBUTION: &str = "http://purl.org/adms/licencetype/Attribution";
 pub const EU_COUNTRY: &str = "http://publications.europa.eu/resource/authority/country/";
 
 /// Prefixes used when serialising Turtle, TriG and RDF/XML.

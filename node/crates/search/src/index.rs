@@ -93,11 +93,30 @@ impl Hasher for FastHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// One document's occurrences of one term, per field.
+/// Largest per-field term frequency a posting records. BM25 saturates long
+/// before this, and the cap keeps a posting at 8 bytes.
+const MAX_TF: u16 = 15;
+
+/// One document's occurrences of one term: 4 bits of term frequency per
+/// field (field `f` in bits `4f..4f+4`).
 #[derive(Clone, Copy, Debug)]
 struct Posting {
     slot: u32,
-    tf: [u16; N_FIELDS],
+    tf: u32,
+}
+
+impl Posting {
+    fn new(slot: u32, tf: &[u16; N_FIELDS]) -> Self {
+        let packed = tf
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (f, &n)| acc | u32::from(n.min(MAX_TF)) << (4 * f));
+        Self { slot, tf: packed }
+    }
+
+    fn tf(self, field: usize) -> u32 {
+        (self.tf >> (4 * field)) & 0xF
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -422,7 +441,7 @@ impl SearchIndex {
         let mut terms = Vec::with_capacity(tf.len());
         for (&id, &tf) in tf.iter() {
             let postings = &mut self.dict.terms[id as usize].postings;
-            let posting = Posting { slot, tf };
+            let posting = Posting::new(slot, &tf);
             // New documents usually get the highest slot: append.
             if postings.last().is_none_or(|p| p.slot < slot) {
                 postings.push(posting);
@@ -727,7 +746,7 @@ impl SearchIndex {
                     let mut tf = 0.0;
                     let mut fields = 0u8;
                     for f in 0..N_FIELDS {
-                        let count = posting.tf[f];
+                        let count = posting.tf(f);
                         if count == 0 {
                             continue;
                         }

@@ -45,7 +45,23 @@ fn is_combining_mark(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if ('\u{C0}'..='\u{24F}').contains(&c) {
+        // Accented Latin letters, the bulk of French text, without a Unicode
+        // table lookup: everything in this range but × and ÷ is a letter.
+        return c != '\u{D7}' && c != '\u{F7}';
+    }
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Whether `run` has no internal boundary: no uppercase letter after the
+/// first character, and digits only if it is all digits.
+fn is_single_piece(run: &str) -> bool {
+    let mut chars = run.chars().filter(|&c| !is_combining_mark(c));
+    let Some(first) = chars.next() else {
+        return true;
+    };
+    let digits = first.is_numeric();
+    chars.all(|c| c.is_numeric() == digits && !c.is_uppercase())
 }
 
 /// Reusable buffers for word splitting, so analysing a document allocates
@@ -85,27 +101,48 @@ impl<'a> Run<'a> {
 /// boundaries split, transliterated to ASCII, lowercased. Words folding to
 /// nothing are skipped.
 fn for_each_run(text: &str, scratch: &mut Scratch, mut f: impl FnMut(Run<'_>)) {
-    let mut run_start: Option<usize> = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        if is_word_char(c) {
-            run_start.get_or_insert(i);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (is_word, len) = char_at(text, i);
+        if !is_word {
+            i += len;
             continue;
         }
-        if let Some(start) = run_start.take() {
-            let run = &text[start..i];
-            split_run(run, &mut scratch.chars, &mut scratch.pieces);
-            scratch.buf.clear();
-            scratch.ends.clear();
-            for &(a, b) in &scratch.pieces {
-                fold_piece(&run[a..b], &mut scratch.buf, &mut scratch.ends);
+        let start = i;
+        while i < bytes.len() {
+            let (is_word, len) = char_at(text, i);
+            if !is_word {
+                break;
             }
-            if !scratch.ends.is_empty() {
-                f(Run {
-                    buf: &scratch.buf,
-                    ends: &scratch.ends,
-                });
-            }
+            i += len;
         }
+        let run = &text[start..i];
+        split_run(run, &mut scratch.chars, &mut scratch.pieces);
+        scratch.buf.clear();
+        scratch.ends.clear();
+        for &(a, b) in &scratch.pieces {
+            fold_piece(&run[a..b], &mut scratch.buf, &mut scratch.ends);
+        }
+        if !scratch.ends.is_empty() {
+            f(Run {
+                buf: &scratch.buf,
+                ends: &scratch.ends,
+            });
+        }
+    }
+}
+
+/// Whether the character starting at byte `i` of `text` belongs to a word,
+/// and its length in bytes.
+fn char_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    match text[i..].chars().next() {
+        Some(c) => (is_word_char(c), c.len_utf8()),
+        None => (false, 1),
     }
 }
 
@@ -116,16 +153,29 @@ fn for_each_run(text: &str, scratch: &mut Scratch, mut f: impl FnMut(Run<'_>)) {
 fn split_run(run: &str, chars: &mut Vec<(usize, Class, char)>, pieces: &mut Vec<(usize, usize)>) {
     chars.clear();
     pieces.clear();
-    if run.bytes().all(|b| b.is_ascii_lowercase()) {
-        // Fast path for the most common word shape.
+    if is_single_piece(run) {
+        // Fast path for the most common word shapes.
         pieces.push((0, run.len()));
         return;
     }
-    chars.extend(
-        run.char_indices()
-            .filter(|&(_, c)| !is_combining_mark(c))
-            .map(|(i, c)| (i, class_of(c), c)),
-    );
+    if run.is_ascii() {
+        chars.extend(run.bytes().enumerate().map(|(i, b)| {
+            let class = if b.is_ascii_uppercase() {
+                Class::Upper
+            } else if b.is_ascii_lowercase() {
+                Class::Lower
+            } else {
+                Class::Digit
+            };
+            (i, class, char::from(b))
+        }));
+    } else {
+        chars.extend(
+            run.char_indices()
+                .filter(|&(_, c)| !is_combining_mark(c))
+                .map(|(i, c)| (i, class_of(c), c)),
+        );
+    }
     let mut start = 0;
     for k in 1..chars.len() {
         let (i, class, c) = chars[k];
@@ -339,6 +389,13 @@ mod tests {
     }
 
     #[test]
+    fn latin_fast_path_agrees_with_unicode() {
+        for c in '\u{C0}'..='\u{24F}' {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
     fn splits_on_punctuation_and_apostrophes() {
         assert_eq!(
             tokenize("l'hôpital, (CHU) — séjour/durée"),
@@ -355,6 +412,10 @@ mod tests {
         assert_eq!(tokenize("patientIDs"), ["patient", "ids"]);
         assert_eq!(tokenize("covid19 COVID-19"), ["covid", "19", "covid", "19"]);
         assert_eq!(tokenize("DateDeNaissance"), ["date", "de", "naissance"]);
+        assert_eq!(tokenize("Épidémiologie ÉTAT"), ["epidemiologie", "etat"]);
+        assert_eq!(tokenize("étatCivil"), ["etat", "civil"]);
+        assert_eq!(tokenize("ÉtatCIVILÉlevé"), ["etat", "civil", "eleve"]);
+        assert_eq!(tokenize("2024"), ["2024"]);
     }
 
     #[test]
@@ -412,4 +473,10 @@ mod tests {
 
         assert!(query_terms(" - ").is_empty());
     }
+}
+#[doc(hidden)]
+pub fn tmp_count_terms(text: &str) -> usize {
+    let mut n = 0;
+    index_terms(text, false, &mut Scratch::default(), |t| n += t.len());
+    n
 }

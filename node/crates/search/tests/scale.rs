@@ -151,3 +151,29 @@ fn tmp_char_baseline() {
     let n = all.split(' ').filter(|w| !w.is_empty()).map(|w| deunicode::deunicode(w)).count();
     println!("deunicode {n} in {:?}", start.elapsed());
 }
+
+#[test]
+#[ignore]
+fn tmp_terms_baseline() {
+    let docs = corpus(10_000);
+    let mut all = String::new();
+    for d in &docs {
+        for (_, t) in d.titles.iter().chain(&d.descriptions).chain(&d.keywords) {
+            all.push_str(t);
+            all.push(' ');
+        }
+        for v in &d.variables {
+            all.push_str(&v.name);
+            all.push(' ');
+            for (_, t) in v.labels.iter().chain(&v.description) {
+                all.push_str(t);
+                all.push(' ');
+            }
+        }
+    }
+    for _ in 0..3 {
+        let start = Instant::now();
+        let n = hublot_search::tmp_count_terms(&all);
+        println!("terms {n} in {:?}", start.elapsed());
+    }
+}

@@ -43,7 +43,10 @@ fn main() -> ExitCode {
     let report = validator.validate(&data);
     let elapsed = started.elapsed();
     if json {
-        println!("{}", serde_json::to_string_pretty(&report.to_json()).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+        );
     } else {
         print!("{}", report.to_text());
         eprintln!("validated {} triples in {elapsed:?}", data.len());

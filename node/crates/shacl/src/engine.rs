@@ -454,13 +454,20 @@ impl Run<'_> {
                     let ok = !matches!(self.data.term(v), Term::Literal(_))
                         && self.is_instance(v, class);
                     if !ok {
-                        self.push(out, sid, focus, Some(v), "sh:ClassConstraintComponent", || {
-                            format!(
-                                "Value {} is not an instance of {}",
-                                self.show(v),
-                                self.show(class)
-                            )
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            Some(v),
+                            "sh:ClassConstraintComponent",
+                            || {
+                                format!(
+                                    "Value {} is not an instance of {}",
+                                    self.show(v),
+                                    self.show(class)
+                                )
+                            },
+                        );
                     }
                 }
             }
@@ -475,21 +482,28 @@ impl Run<'_> {
                         _ => (false, false),
                     };
                     if !ok {
-                        self.push(out, sid, focus, Some(v), "sh:DatatypeConstraintComponent", || {
-                            if ill_formed {
-                                format!(
-                                    "Value {} is not a valid {}",
-                                    self.show(v),
-                                    pretty::iri(dt.as_str())
-                                )
-                            } else {
-                                format!(
-                                    "Value {} is not a literal of datatype {}",
-                                    self.show(v),
-                                    pretty::iri(dt.as_str())
-                                )
-                            }
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            Some(v),
+                            "sh:DatatypeConstraintComponent",
+                            || {
+                                if ill_formed {
+                                    format!(
+                                        "Value {} is not a valid {}",
+                                        self.show(v),
+                                        pretty::iri(dt.as_str())
+                                    )
+                                } else {
+                                    format!(
+                                        "Value {} is not a literal of datatype {}",
+                                        self.show(v),
+                                        pretty::iri(dt.as_str())
+                                    )
+                                }
+                            },
+                        );
                     }
                 }
             }
@@ -516,32 +530,57 @@ impl Run<'_> {
                         _ => false,
                     };
                     if !ok {
-                        self.push(out, sid, focus, Some(v), "sh:NodeKindConstraintComponent", || {
-                            format!("Value {} is not of node kind {}", self.show(v), kind.name())
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            Some(v),
+                            "sh:NodeKindConstraintComponent",
+                            || {
+                                format!(
+                                    "Value {} is not of node kind {}",
+                                    self.show(v),
+                                    kind.name()
+                                )
+                            },
+                        );
                     }
                 }
             }
             Constraint::MinCount(n) => {
                 if (values.len() as u64) < *n {
-                    self.push(out, sid, focus, None, "sh:MinCountConstraintComponent", || {
-                        format!(
-                            "Expected at least {n} value(s) for {}, found {}",
-                            self.path_name(shape),
-                            values.len()
-                        )
-                    });
+                    self.push(
+                        out,
+                        sid,
+                        focus,
+                        None,
+                        "sh:MinCountConstraintComponent",
+                        || {
+                            format!(
+                                "Expected at least {n} value(s) for {}, found {}",
+                                self.path_name(shape),
+                                values.len()
+                            )
+                        },
+                    );
                 }
             }
             Constraint::MaxCount(n) => {
                 if (values.len() as u64) > *n {
-                    self.push(out, sid, focus, None, "sh:MaxCountConstraintComponent", || {
-                        format!(
-                            "Expected at most {n} value(s) for {}, found {}",
-                            self.path_name(shape),
-                            values.len()
-                        )
-                    });
+                    self.push(
+                        out,
+                        sid,
+                        focus,
+                        None,
+                        "sh:MaxCountConstraintComponent",
+                        || {
+                            format!(
+                                "Expected at most {n} value(s) for {}, found {}",
+                                self.path_name(shape),
+                                values.len()
+                            )
+                        },
+                    );
                 }
             }
             Constraint::Range(kind, bound) => {
@@ -563,11 +602,7 @@ impl Run<'_> {
                     };
                     if !ok {
                         self.push(out, sid, focus, Some(v), component, || {
-                            format!(
-                                "Value {} is not {op} {}",
-                                self.show(v),
-                                pretty::term(bound)
-                            )
+                            format!("Value {} is not {op} {}", self.show(v), pretty::term(bound))
                         });
                     }
                 }
@@ -605,12 +640,19 @@ impl Run<'_> {
                         _ => false,
                     };
                     if !ok {
-                        self.push(out, sid, focus, Some(v), "sh:PatternConstraintComponent", || {
-                            format!(
-                                "Value {} does not match the pattern {source:?}",
-                                self.show(v)
-                            )
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            Some(v),
+                            "sh:PatternConstraintComponent",
+                            || {
+                                format!(
+                                    "Value {} does not match the pattern {source:?}",
+                                    self.show(v)
+                                )
+                            },
+                        );
                     }
                 }
             }
@@ -629,13 +671,20 @@ impl Run<'_> {
                         _ => false,
                     };
                     if !ok {
-                        self.push(out, sid, focus, Some(v), "sh:LanguageInConstraintComponent", || {
-                            format!(
-                                "Value {} is not tagged with one of the languages {}",
-                                self.show(v),
-                                ranges.join(", ")
-                            )
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            Some(v),
+                            "sh:LanguageInConstraintComponent",
+                            || {
+                                format!(
+                                    "Value {} is not tagged with one of the languages {}",
+                                    self.show(v),
+                                    ranges.join(", ")
+                                )
+                            },
+                        );
                     }
                 }
             }
@@ -654,12 +703,19 @@ impl Run<'_> {
                 }
                 for (tag, n) in counts {
                     if n > 1 {
-                        self.push(out, sid, focus, None, "sh:UniqueLangConstraintComponent", || {
-                            format!(
-                                "Language \"{tag}\" is used by {n} values of {}",
-                                self.path_name(shape)
-                            )
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            None,
+                            "sh:UniqueLangConstraintComponent",
+                            || {
+                                format!(
+                                    "Language \"{tag}\" is used by {n} values of {}",
+                                    self.path_name(shape)
+                                )
+                            },
+                        );
                     }
                 }
             }
@@ -670,25 +726,47 @@ impl Run<'_> {
                 match kind {
                     PairKind::Equals => {
                         for &v in values.iter().filter(|v| !others.contains(v)) {
-                            self.push(out, sid, focus, Some(v), "sh:EqualsConstraintComponent", || {
-                                format!("Value {} is not a value of {other_name}", self.show(v))
-                            });
+                            self.push(
+                                out,
+                                sid,
+                                focus,
+                                Some(v),
+                                "sh:EqualsConstraintComponent",
+                                || format!("Value {} is not a value of {other_name}", self.show(v)),
+                            );
                         }
                         for &o in others.iter().filter(|o| !values.contains(o)) {
-                            self.push(out, sid, focus, Some(o), "sh:EqualsConstraintComponent", || {
-                                format!(
-                                    "Value {} of {other_name} is not a value of {}",
-                                    self.show(o),
-                                    self.path_name(shape)
-                                )
-                            });
+                            self.push(
+                                out,
+                                sid,
+                                focus,
+                                Some(o),
+                                "sh:EqualsConstraintComponent",
+                                || {
+                                    format!(
+                                        "Value {} of {other_name} is not a value of {}",
+                                        self.show(o),
+                                        self.path_name(shape)
+                                    )
+                                },
+                            );
                         }
                     }
                     PairKind::Disjoint => {
                         for &v in values.iter().filter(|v| others.contains(v)) {
-                            self.push(out, sid, focus, Some(v), "sh:DisjointConstraintComponent", || {
-                                format!("Value {} is also a value of {other_name}", self.show(v))
-                            });
+                            self.push(
+                                out,
+                                sid,
+                                focus,
+                                Some(v),
+                                "sh:DisjointConstraintComponent",
+                                || {
+                                    format!(
+                                        "Value {} is also a value of {other_name}",
+                                        self.show(v)
+                                    )
+                                },
+                            );
                         }
                     }
                     PairKind::LessThan | PairKind::LessThanOrEquals => {
@@ -710,7 +788,11 @@ impl Run<'_> {
                                         format!(
                                             "Value {} is not {} the value {} of {other_name}",
                                             self.show(v),
-                                            if strict { "less than" } else { "less than or equal to" },
+                                            if strict {
+                                                "less than"
+                                            } else {
+                                                "less than or equal to"
+                                            },
                                             self.show(o)
                                         )
                                     });
@@ -723,13 +805,20 @@ impl Run<'_> {
             Constraint::Not(s) => {
                 for &v in values {
                     if self.check(*s, v).0 {
-                        self.push(out, sid, focus, Some(v), "sh:NotConstraintComponent", || {
-                            format!(
-                                "Value {} conforms to {}, which it must not",
-                                self.show(v),
-                                self.shape_name(*s)
-                            )
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            Some(v),
+                            "sh:NotConstraintComponent",
+                            || {
+                                format!(
+                                    "Value {} conforms to {}, which it must not",
+                                    self.show(v),
+                                    self.shape_name(*s)
+                                )
+                            },
+                        );
                     }
                 }
             }
@@ -738,9 +827,7 @@ impl Run<'_> {
                     let ok = match kind {
                         Logic::And => members.iter().all(|m| self.check(*m, v).0),
                         Logic::Or => members.iter().any(|m| self.check(*m, v).0),
-                        Logic::Xone => {
-                            members.iter().filter(|m| self.check(**m, v).0).count() == 1
-                        }
+                        Logic::Xone => members.iter().filter(|m| self.check(**m, v).0).count() == 1,
                     };
                     if !ok {
                         let (component, what) = match kind {
@@ -764,13 +851,20 @@ impl Run<'_> {
                 for &v in values {
                     let (conforms, any) = self.check(*s, v);
                     if !conforms || any {
-                        self.push(out, sid, focus, Some(v), "sh:NodeConstraintComponent", || {
-                            format!(
-                                "Value {} does not conform to the shape {}",
-                                self.show(v),
-                                self.shape_name(*s)
-                            )
-                        });
+                        self.push(
+                            out,
+                            sid,
+                            focus,
+                            Some(v),
+                            "sh:NodeConstraintComponent",
+                            || {
+                                format!(
+                                    "Value {} does not conform to the shape {}",
+                                    self.show(v),
+                                    self.shape_name(*s)
+                                )
+                            },
+                        );
                     }
                 }
             }
@@ -835,13 +929,20 @@ impl Run<'_> {
             Constraint::HasValue(t) => {
                 let t = self.id(*t);
                 if !values.contains(&t) {
-                    self.push(out, sid, focus, None, "sh:HasValueConstraintComponent", || {
-                        format!(
-                            "Missing required value {} for {}",
-                            self.show(t),
-                            self.path_name(shape)
-                        )
-                    });
+                    self.push(
+                        out,
+                        sid,
+                        focus,
+                        None,
+                        "sh:HasValueConstraintComponent",
+                        || {
+                            format!(
+                                "Missing required value {} for {}",
+                                self.show(t),
+                                self.path_name(shape)
+                            )
+                        },
+                    );
                 }
             }
             Constraint::In(members) => {

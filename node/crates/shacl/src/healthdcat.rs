@@ -33,8 +33,8 @@ use crate::{
     Severity, ShaclError, Shapes, ValidateOptions, ValidationResult, pretty, validate_data,
 };
 use oxrdf::{
-    Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
-    TermRef, Triple,
+    Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
+    Triple,
 };
 use serde::{Serialize, Serializer};
 use std::path::Path;
@@ -404,11 +404,7 @@ impl HealthDcatReport {
         self.datasets
             .iter()
             .flat_map(|d| d.results.iter().map(move |r| (Some(&d.dataset), d.tier, r)))
-            .chain(
-                self.graph_results
-                    .iter()
-                    .map(|g| (None, g.tier, &g.result)),
-            )
+            .chain(self.graph_results.iter().map(|g| (None, g.tier, &g.result)))
     }
 
     /// A readable report: one line per result (severity, tier, dataset, focus node,
@@ -506,7 +502,11 @@ impl HealthDcatValidator {
             Shapes::from_graph(&g)
         };
         Ok(Self {
-            tiers: [tier(Tier::Public)?, tier(Tier::Restricted)?, tier(Tier::NonPublic)?],
+            tiers: [
+                tier(Tier::Public)?,
+                tier(Tier::Restricted)?,
+                tier(Tier::NonPublic)?,
+            ],
             guard: Shapes::from_graph(&source.graph(&[GRAPH_GUARD.to_owned()])?)?,
         })
     }
@@ -540,11 +540,7 @@ impl HealthDcatValidator {
 
         let mut dg = DataGraph::from_graph(data);
         for t in vocabulary_background(data) {
-            dg.insert(
-                &Term::from(t.subject),
-                &Term::from(t.predicate),
-                &t.object,
-            );
+            dg.insert(&Term::from(t.subject), &Term::from(t.predicate), &t.object);
         }
 
         let tiers: Vec<Option<Tier>> = datasets.iter().map(|d| tier_of(data, d.as_ref())).collect();
@@ -566,8 +562,9 @@ impl HealthDcatValidator {
                     severity: Severity::Violation,
                     source_shape: NamedNode::new_unchecked(TIER_SHAPE).into(),
                     component: "sh:HasValueConstraintComponent".to_owned(),
-                    message: "dct:accessRights is not one of access-right/PUBLIC, RESTRICTED, NON_PUBLIC"
-                        .to_owned(),
+                    message:
+                        "dct:accessRights is not one of access-right/PUBLIC, RESTRICTED, NON_PUBLIC"
+                            .to_owned(),
                 });
             }
         }
@@ -616,7 +613,11 @@ impl HealthDcatValidator {
 
 /// Maps every node reachable from a member dataset (without entering another dataset)
 /// to the first such dataset in sorted order.
-fn owners(dg: &DataGraph, members: &[usize], dataset_ids: &[Option<TermId>]) -> FastMap<TermId, usize> {
+fn owners(
+    dg: &DataGraph,
+    members: &[usize],
+    dataset_ids: &[Option<TermId>],
+) -> FastMap<TermId, usize> {
     let all_datasets: crate::fasthash::FastSet<TermId> =
         dataset_ids.iter().flatten().copied().collect();
     let mut owner: FastMap<TermId, usize> = FastMap::default();

@@ -8,14 +8,14 @@
 //! ignored. Every RDF term the constraints mention is kept in a small term table so
 //! that validation can map it once to the data graph's ids.
 
-use crate::ShaclError;
 use crate::Severity;
+use crate::ShaclError;
 use crate::fasthash::FastMap;
 use crate::sparql::SparqlConstraint;
 use crate::vocab::*;
 use oxrdf::{
-    BlankNode, Graph, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef,
-    Term, TermRef, Triple,
+    BlankNode, Graph, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
+    TermRef, Triple,
 };
 use oxttl::TurtleParser;
 use regex::Regex;
@@ -94,7 +94,10 @@ pub(crate) enum Constraint {
     Range(RangeKind, Term),
     MinLength(u64),
     MaxLength(u64),
-    Pattern { regex: Regex, source: String },
+    Pattern {
+        regex: Regex,
+        source: String,
+    },
     LanguageIn(Vec<String>),
     UniqueLang,
     Pair(PairKind, TermIdx),
@@ -108,7 +111,9 @@ pub(crate) enum Constraint {
         max: Option<u64>,
         siblings: Vec<ShapeId>,
     },
-    Closed { allowed: Vec<TermIdx> },
+    Closed {
+        allowed: Vec<TermIdx>,
+    },
     HasValue(TermIdx),
     In(Vec<TermIdx>),
     Sparql(SparqlConstraint),
@@ -178,10 +183,7 @@ impl Shapes {
             .map_err(|e| ShaclError::Parse(format!("invalid base IRI <{base}>: {e}")))?;
         let mut labels: HashMap<String, BlankNode> = HashMap::new();
         let mut fresh = |b: BlankNode| -> BlankNode {
-            labels
-                .entry(b.as_str().to_owned())
-                .or_default()
-                .clone()
+            labels.entry(b.as_str().to_owned()).or_default().clone()
         };
         let mut graph = Graph::new();
         for triple in parser.for_slice(text) {
@@ -598,10 +600,18 @@ impl<'g> Compiler<'g> {
             out.push(Constraint::NodeKind(kind));
         }
         for v in self.objects(node, SH_MIN_COUNT) {
-            out.push(Constraint::MinCount(self.int_param(node, v, "sh:minCount")?));
+            out.push(Constraint::MinCount(self.int_param(
+                node,
+                v,
+                "sh:minCount",
+            )?));
         }
         for v in self.objects(node, SH_MAX_COUNT) {
-            out.push(Constraint::MaxCount(self.int_param(node, v, "sh:maxCount")?));
+            out.push(Constraint::MaxCount(self.int_param(
+                node,
+                v,
+                "sh:maxCount",
+            )?));
         }
         for (p, kind) in [
             (SH_MIN_EXCLUSIVE, RangeKind::MinExclusive),
@@ -614,10 +624,18 @@ impl<'g> Compiler<'g> {
             }
         }
         for v in self.objects(node, SH_MIN_LENGTH) {
-            out.push(Constraint::MinLength(self.int_param(node, v, "sh:minLength")?));
+            out.push(Constraint::MinLength(self.int_param(
+                node,
+                v,
+                "sh:minLength",
+            )?));
         }
         for v in self.objects(node, SH_MAX_LENGTH) {
-            out.push(Constraint::MaxLength(self.int_param(node, v, "sh:maxLength")?));
+            out.push(Constraint::MaxLength(self.int_param(
+                node,
+                v,
+                "sh:maxLength",
+            )?));
         }
         let flags = self
             .object(node, SH_FLAGS)
@@ -775,8 +793,10 @@ impl<'g> Compiler<'g> {
     /// has `node` as a property shape.
     fn sibling_qualified_shapes(&self, node: TermRef<'_>, own: TermRef<'_>) -> Vec<TermRef<'g>> {
         let mut out: Vec<TermRef<'g>> = Vec::new();
-        let parents: Vec<NamedOrBlankNodeRef<'g>> =
-            self.g.subjects_for_predicate_object(SH_PROPERTY, node).collect();
+        let parents: Vec<NamedOrBlankNodeRef<'g>> = self
+            .g
+            .subjects_for_predicate_object(SH_PROPERTY, node)
+            .collect();
         for parent in parents {
             for prop in self.objects(parent.into(), SH_PROPERTY) {
                 for q in self.objects(prop, SH_QUALIFIED_VALUE_SHAPE) {

@@ -240,7 +240,11 @@ fn parse_time_of_day(s: &str) -> Option<i128> {
         if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let nine: String = digits.chars().chain(std::iter::repeat('0')).take(9).collect();
+        let nine: String = digits
+            .chars()
+            .chain(std::iter::repeat('0'))
+            .take(9)
+            .collect();
         nanos = nine.parse().ok()?;
     }
     if h == 24 {
@@ -486,8 +490,14 @@ mod tests {
         assert_eq!(lexical_ok("nonNegativeInteger", "+5"), Some(true));
         assert_eq!(lexical_ok("positiveInteger", "0"), Some(false));
         assert_eq!(lexical_ok("byte", "128"), Some(false));
-        assert_eq!(lexical_ok("unsignedLong", "18446744073709551615"), Some(true));
-        assert_eq!(lexical_ok("unsignedLong", "18446744073709551616"), Some(false));
+        assert_eq!(
+            lexical_ok("unsignedLong", "18446744073709551615"),
+            Some(true)
+        );
+        assert_eq!(
+            lexical_ok("unsignedLong", "18446744073709551616"),
+            Some(false)
+        );
         assert_eq!(
             lexical_ok("integer", "123456789012345678901234567890123456789012"),
             Some(true)
@@ -503,10 +513,16 @@ mod tests {
         assert_eq!(lexical_ok("date", "2024-01-01Z"), Some(true));
         assert_eq!(lexical_ok("date", "2024-01-01+02:00"), Some(true));
         assert_eq!(lexical_ok("dateTime", "2024-01-01"), Some(false));
-        assert_eq!(lexical_ok("dateTime", "2024-01-01T10:00:00.123Z"), Some(true));
+        assert_eq!(
+            lexical_ok("dateTime", "2024-01-01T10:00:00.123Z"),
+            Some(true)
+        );
         assert_eq!(lexical_ok("dateTime", "2024-01-01T24:00:00"), Some(true));
         assert_eq!(lexical_ok("dateTime", "2024-01-01T25:00:00"), Some(false));
-        assert_eq!(lexical_ok("dateTimeStamp", "2024-01-01T10:00:00"), Some(false));
+        assert_eq!(
+            lexical_ok("dateTimeStamp", "2024-01-01T10:00:00"),
+            Some(false)
+        );
         assert_eq!(lexical_ok("gYear", "2024"), Some(true));
         assert_eq!(lexical_ok("gYear", "abc"), Some(false));
         assert_eq!(lexical_ok("gYearMonth", "2024-07"), Some(true));
@@ -526,9 +542,18 @@ mod tests {
     #[test]
     fn comparisons() {
         use Ordering::*;
-        assert_eq!(compare(&lit("10", "integer"), &lit("9.5", "decimal")), Some(Greater));
-        assert_eq!(compare(&lit("-0.0", "decimal"), &lit("0", "integer")), Some(Equal));
-        assert_eq!(compare(&lit("1e1", "double"), &lit("10", "integer")), Some(Equal));
+        assert_eq!(
+            compare(&lit("10", "integer"), &lit("9.5", "decimal")),
+            Some(Greater)
+        );
+        assert_eq!(
+            compare(&lit("-0.0", "decimal"), &lit("0", "integer")),
+            Some(Equal)
+        );
+        assert_eq!(
+            compare(&lit("1e1", "double"), &lit("10", "integer")),
+            Some(Equal)
+        );
         assert_eq!(compare(&lit("abc", "integer"), &lit("1", "integer")), None);
         assert_eq!(
             compare(&lit("2024-01-01", "date"), &lit("2023-12-31", "date")),
@@ -548,7 +573,13 @@ mod tests {
             ),
             None
         );
-        assert_eq!(compare(&lit("2024-01-01", "date"), &lit("2024", "gYear")), None);
-        assert_eq!(compare(&lit("b", "string"), &lit("a", "string")), Some(Greater));
+        assert_eq!(
+            compare(&lit("2024-01-01", "date"), &lit("2024", "gYear")),
+            None
+        );
+        assert_eq!(
+            compare(&lit("b", "string"), &lit("a", "string")),
+            Some(Greater)
+        );
     }
 }

@@ -103,10 +103,7 @@ fn class_constraint() {
         values(&r),
         vec!["\"lit\"".to_owned(), "<http://example.org/d>".to_owned()]
     );
-    assert_eq!(
-        components(&r),
-        vec!["sh:ClassConstraintComponent"; 2]
-    );
+    assert_eq!(components(&r), vec!["sh:ClassConstraintComponent"; 2]);
 }
 
 #[test]
@@ -154,17 +151,15 @@ fn node_kind_constraint() {
         s,
         "ex:a ex:iri 1 ; ex:bnode ex:x ; ex:lit [] ; ex:bi 1 ; ex:bl ex:x ; ex:il [] .",
     );
-    assert_eq!(
-        components(&bad),
-        vec!["sh:NodeKindConstraintComponent"; 6]
-    );
+    assert_eq!(components(&bad), vec!["sh:NodeKindConstraintComponent"; 6]);
 }
 
 // ---- cardinality --------------------------------------------------------------------
 
 #[test]
 fn min_and_max_count() {
-    let s = "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:maxCount 3 ] .";
+    let s =
+        "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:maxCount 3 ] .";
     let r = run(
         s,
         "ex:a a ex:T ; ex:p 1 . ex:b a ex:T ; ex:p 1, 2 . ex:c a ex:T ; ex:p 1, 2, 3, 4 .",
@@ -208,14 +203,35 @@ fn value_ranges() {
     got.sort();
     let xsd = |v: &str, t: &str| format!("\"{v}\"^^<http://www.w3.org/2001/XMLSchema#{t}>");
     let mut want = vec![
-        ("sh:MaxExclusiveConstraintComponent".to_owned(), xsd("150", "integer")),
-        ("sh:MinInclusiveConstraintComponent".to_owned(), xsd("-1", "integer")),
+        (
+            "sh:MaxExclusiveConstraintComponent".to_owned(),
+            xsd("150", "integer"),
+        ),
+        (
+            "sh:MinInclusiveConstraintComponent".to_owned(),
+            xsd("-1", "integer"),
+        ),
         // Not comparable to a number: both bounds of ex:age fail.
-        ("sh:MinInclusiveConstraintComponent".to_owned(), "\"old\"".to_owned()),
-        ("sh:MaxExclusiveConstraintComponent".to_owned(), "\"old\"".to_owned()),
-        ("sh:MinExclusiveConstraintComponent".to_owned(), xsd("0.5", "decimal")),
-        ("sh:MaxInclusiveConstraintComponent".to_owned(), xsd("2", "integer")),
-        ("sh:MinInclusiveConstraintComponent".to_owned(), xsd("2019-12-31", "date")),
+        (
+            "sh:MinInclusiveConstraintComponent".to_owned(),
+            "\"old\"".to_owned(),
+        ),
+        (
+            "sh:MaxExclusiveConstraintComponent".to_owned(),
+            "\"old\"".to_owned(),
+        ),
+        (
+            "sh:MinExclusiveConstraintComponent".to_owned(),
+            xsd("0.5", "decimal"),
+        ),
+        (
+            "sh:MaxInclusiveConstraintComponent".to_owned(),
+            xsd("2", "integer"),
+        ),
+        (
+            "sh:MinInclusiveConstraintComponent".to_owned(),
+            xsd("2019-12-31", "date"),
+        ),
     ];
     want.sort();
     assert_eq!(got, want);
@@ -342,7 +358,11 @@ fn not_and_or_xone() {
         ]
     );
     // The value node of a node shape's logical constraint is the focus node itself.
-    assert!(r.results.iter().all(|x| x.value.as_ref() == Some(&x.focus_node)));
+    assert!(
+        r.results
+            .iter()
+            .all(|x| x.value.as_ref() == Some(&x.focus_node))
+    );
 }
 
 #[test]
@@ -369,12 +389,22 @@ fn node_constraint_reports_outer_shape_severity_and_path() {
          ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:address ; sh:node ex:Addr ; sh:severity sh:Warning ] .",
         "ex:a ex:address ex:ok, ex:bad . ex:ok ex:city \"Paris\" .",
     );
-    assert_eq!(r.results.len(), 1, "nested results are not top-level: {r:?}");
+    assert_eq!(
+        r.results.len(),
+        1,
+        "nested results are not top-level: {r:?}"
+    );
     let x = &r.results[0];
     assert_eq!(x.component, "sh:NodeConstraintComponent");
     assert_eq!(x.severity, Severity::Warning);
-    assert_eq!(x.value.as_ref().unwrap().to_string(), "<http://example.org/bad>");
-    assert_eq!(x.result_path.as_deref(), Some("<http://example.org/address>"));
+    assert_eq!(
+        x.value.as_ref().unwrap().to_string(),
+        "<http://example.org/bad>"
+    );
+    assert_eq!(
+        x.result_path.as_deref(),
+        Some("<http://example.org/address>")
+    );
     assert!(r.conforms(), "warnings only");
 }
 
@@ -386,7 +416,10 @@ fn nested_property_shapes_report_their_own_results() {
         "ex:a ex:child ex:c1, ex:c2 . ex:c1 ex:name \"x\" .",
     );
     assert_eq!(r.results.len(), 1);
-    assert_eq!(r.results[0].focus_node.to_string(), "<http://example.org/c2>");
+    assert_eq!(
+        r.results[0].focus_node.to_string(),
+        "<http://example.org/c2>"
+    );
     assert_eq!(r.results[0].message, "child needs a name");
     assert_eq!(r.results[0].component, "sh:MinCountConstraintComponent");
 }
@@ -485,12 +518,13 @@ fn has_value_and_in() {
     );
     assert_eq!(
         components(&r),
-        vec![
-            "sh:HasValueConstraintComponent",
-            "sh:InConstraintComponent"
-        ]
+        vec!["sh:HasValueConstraintComponent", "sh:InConstraintComponent"]
     );
-    assert!(r.results.iter().all(|x| x.focus_node.to_string() == "<http://example.org/b>"));
+    assert!(
+        r.results
+            .iter()
+            .all(|x| x.focus_node.to_string() == "<http://example.org/b>")
+    );
 }
 
 #[test]
@@ -517,21 +551,13 @@ fn property_paths() {
     let count_of = |path: &str| -> (usize, Option<String>) {
         // maxCount 0 reports one result carrying the path; the message gives the count.
         let r = run(
-            &format!(
-                "ex:S sh:targetNode ex:a ; sh:property [ sh:path {path} ; sh:maxCount 0 ] ."
-            ),
+            &format!("ex:S sh:targetNode ex:a ; sh:property [ sh:path {path} ; sh:maxCount 0 ] ."),
             g,
         );
         match r.results.first() {
             None => (0, None),
             Some(x) => {
-                let n = x
-                    .message
-                    .rsplit(' ')
-                    .next()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
+                let n = x.message.rsplit(' ').next().unwrap().parse().unwrap();
                 (n, x.result_path.clone())
             }
         }
@@ -587,7 +613,10 @@ fn sparql_select_constraint() {
     assert_eq!(r.results.len(), 1, "{r:?}");
     let x = &r.results[0];
     assert_eq!(x.component, "sh:SPARQLConstraintComponent");
-    assert_eq!(x.value.as_ref().unwrap().to_string(), "<http://example.org/young>");
+    assert_eq!(
+        x.value.as_ref().unwrap().to_string(),
+        "<http://example.org/young>"
+    );
     assert_eq!(
         x.message,
         "http://example.org/kid is older than its parent http://example.org/young"
@@ -600,7 +629,10 @@ fn sparql_path_substitution_on_property_shapes() {
         sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (isLiteral(?value)) }" ] ] ."#;
     let r = run(s, "ex:a ex:p 1, ex:b .");
     assert_eq!(r.results.len(), 1);
-    assert_eq!(r.results[0].result_path.as_deref(), Some("<http://example.org/p>"));
+    assert_eq!(
+        r.results[0].result_path.as_deref(),
+        Some("<http://example.org/p>")
+    );
 }
 
 #[test]
@@ -611,7 +643,10 @@ fn sparql_graph_guard_on_absent_target_node() {
             SELECT $this WHERE { FILTER NOT EXISTS { ?s a dcat:Dataset } }""" ] ."#;
     let without = run(s, "ex:x a ex:Thing .");
     assert_eq!(without.violations(), 1);
-    assert_eq!(without.results[0].focus_node.to_string(), "<urn:x-shacl:guard>");
+    assert_eq!(
+        without.results[0].focus_node.to_string(),
+        "<urn:x-shacl:guard>"
+    );
     assert_eq!(
         without.results[0].source_shape.to_string(),
         "<http://example.org/shapes#Guard>"

@@ -18,13 +18,22 @@ fn validator() -> &'static HealthDcatValidator {
 fn non_public_example_conforms_like_the_reference() {
     let report = validator().validate(&load("example-healthdcat-dataset.ttl"));
     // Reference (pySHACL): 0 violations, 7 warnings.
-    assert_eq!((report.violations(), report.warnings()), (0, 7), "{}", report.to_text());
+    assert_eq!(
+        (report.violations(), report.warnings()),
+        (0, 7),
+        "{}",
+        report.to_text()
+    );
     assert!(report.conforms());
     assert_eq!(report.datasets.len(), 1);
     let d = &report.datasets[0];
     assert_eq!(d.dataset.to_string(), format!("<{NP_DATASET}>"));
     assert_eq!(d.tier, Some(Tier::NonPublic));
-    assert_eq!(d.results.len(), 7, "all warnings are reachable from the dataset");
+    assert_eq!(
+        d.results.len(),
+        7,
+        "all warnings are reachable from the dataset"
+    );
     assert!(report.graph_results.is_empty());
 }
 
@@ -32,7 +41,12 @@ fn non_public_example_conforms_like_the_reference() {
 fn arca_example_matches_the_reference() {
     let report = validator().validate(&load("EPRDR/ARCA.ttl"));
     // Reference (pySHACL): 0 violations, 2 warnings (dct:temporal, adms:status code list).
-    assert_eq!((report.violations(), report.warnings()), (0, 2), "{}", report.to_text());
+    assert_eq!(
+        (report.violations(), report.warnings()),
+        (0, 2),
+        "{}",
+        report.to_text()
+    );
     assert_eq!(report.datasets[0].tier, Some(Tier::Public));
     assert!(report.datasets[0].conforms());
 }
@@ -72,16 +86,25 @@ fn untiered_dataset_gets_exactly_one_violation() {
     assert_eq!(report.datasets[0].tier, None);
     let r = &report.datasets[0].results[0];
     assert_eq!(r.component, "sh:HasValueConstraintComponent");
-    assert_eq!(r.result_path.as_deref(), Some("<http://purl.org/dc/terms/accessRights>"));
+    assert_eq!(
+        r.result_path.as_deref(),
+        Some("<http://purl.org/dc/terms/accessRights>")
+    );
 }
 
 #[test]
 fn graph_without_dataset_trips_the_graph_guard() {
-    let case = cases().into_iter().find(|c| c.name == "no-dataset").unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "no-dataset")
+        .unwrap();
     let report = validator().validate(&case.graph);
     assert!(!report.conforms());
     assert_eq!(report.violations(), 1);
-    assert_eq!(report.graph_results[0].result.focus_node.to_string(), "<urn:x-shacl:guard>");
+    assert_eq!(
+        report.graph_results[0].result.focus_node.to_string(),
+        "<urn:x-shacl:guard>"
+    );
     assert!(
         report.graph_results[0]
             .result
@@ -116,17 +139,26 @@ fn results_are_attributed_to_their_dataset_in_a_catalogue() {
         .iter()
         .find(|r| r.severity == Severity::Violation)
         .unwrap();
-    assert_eq!(bad.result_path.as_deref(), Some("<http://purl.org/dc/terms/description>"));
+    assert_eq!(
+        bad.result_path.as_deref(),
+        Some("<http://purl.org/dc/terms/description>")
+    );
 }
 
 #[test]
 fn text_and_json_reports() {
-    let case = cases().into_iter().find(|c| c.name == "np-no-title").unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "np-no-title")
+        .unwrap();
     let report = validator().validate(&case.graph);
     let text = report.to_text();
     assert!(text.contains("VIOLATION [NON_PUBLIC]"), "{text}");
     assert!(text.contains("dct:title"), "{text}");
-    assert!(text.contains("1 dataset(s): 1 violation(s), 7 warning(s)"), "{text}");
+    assert!(
+        text.contains("1 dataset(s): 1 violation(s), 7 warning(s)"),
+        "{text}"
+    );
     assert!(text.trim_end().ends_with("DOES NOT CONFORM"), "{text}");
     let json = report.to_json();
     assert_eq!(json["conforms"], false);
@@ -141,7 +173,10 @@ fn text_and_json_reports() {
                 && r["severity"] == "Violation")
     );
     let ok = validator().validate(&load("EPRDR/ARCA.ttl")).to_text();
-    assert!(ok.trim_end().ends_with("CONFORMS") && !ok.contains("DOES NOT"), "{ok}");
+    assert!(
+        ok.trim_end().ends_with("CONFORMS") && !ok.contains("DOES NOT"),
+        "{ok}"
+    );
 }
 
 #[test]
@@ -177,9 +212,12 @@ fn vocabulary_background_types_authority_iris() {
 /// and half NON_PUBLIC, with every tenth copy broken.
 #[test]
 fn a_thousand_datasets_are_validated_quickly() {
-    let np = std::fs::read_to_string(common::repo_root().join("shapes/examples/example-healthdcat-dataset.ttl"))
+    let np = std::fs::read_to_string(
+        common::repo_root().join("shapes/examples/example-healthdcat-dataset.ttl"),
+    )
+    .unwrap();
+    let arca = std::fs::read_to_string(common::repo_root().join("shapes/examples/EPRDR/ARCA.ttl"))
         .unwrap();
-    let arca = std::fs::read_to_string(common::repo_root().join("shapes/examples/EPRDR/ARCA.ttl")).unwrap();
     let mut data = oxrdf::Graph::new();
     for i in 0..1000 {
         let text = if i % 2 == 0 {
@@ -195,7 +233,10 @@ fn a_thousand_datasets_are_validated_quickly() {
         };
         let text = if i % 10 == 1 {
             // Break the NON_PUBLIC copy: its dataset loses its title.
-            text.replace("dct:title \"Cross-border oncology EHR cohort 2024\"@en ;", "")
+            text.replace(
+                "dct:title \"Cross-border oncology EHR cohort 2024\"@en ;",
+                "",
+            )
         } else {
             text
         };
@@ -207,9 +248,16 @@ fn a_thousand_datasets_are_validated_quickly() {
     let started = Instant::now();
     let report = validator().validate(&data);
     let elapsed = started.elapsed();
-    eprintln!("{} triples, 1000 datasets validated in {elapsed:?}", data.len());
+    eprintln!(
+        "{} triples, 1000 datasets validated in {elapsed:?}",
+        data.len()
+    );
     assert_eq!(report.datasets.len(), 1000);
-    assert_eq!(report.violations(), 100, "one missing title per broken copy");
+    assert_eq!(
+        report.violations(),
+        100,
+        "one missing title per broken copy"
+    );
     assert_eq!(
         report.datasets.iter().filter(|d| !d.conforms()).count(),
         100

@@ -20,7 +20,8 @@ struct Reference {
 }
 
 fn reference_tool() -> Option<PathBuf> {
-    let tool = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../../shared/tools/validate-healthdcat");
+    let tool = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../../shared/tools/validate-healthdcat");
     if tool.exists() {
         return Some(tool);
     }
@@ -38,10 +39,12 @@ fn run_reference(tool: &PathBuf, file: &PathBuf) -> Reference {
         .arg(file)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", tool.display()));
-    let output = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let output =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     let re = Regex::new(r"(\d+) dataset\(s\): (\d+) violation\(s\), (\d+) warning\(s\)").unwrap();
-    let counts = re.captures(&output).map(|c| (c[2].parse().unwrap(), c[3].parse().unwrap()));
+    let counts = re
+        .captures(&output)
+        .map(|c| (c[2].parse().unwrap(), c[3].parse().unwrap()));
     Reference {
         exit: out.status.code().unwrap_or(-1),
         counts,
@@ -106,7 +109,10 @@ fn reference_agreement() {
                 .map_or("no counts".to_owned(), |(rv, rw)| format!("{rv}, {rw}")),
         ));
         if reference.exit == 2 || (reference.counts.is_none() && !case.verdict_only) {
-            failures.push(format!("{}: the reference failed:\n{}", case.name, reference.output));
+            failures.push(format!(
+                "{}: the reference failed:\n{}",
+                case.name, reference.output
+            ));
             continue;
         }
         let reference_conforms = reference.exit == 0;

@@ -8,7 +8,8 @@ use oxrdf::{Graph, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::path::PathBuf;
 
 pub const EX: &str = "https://healthdcat-ap.example.org/release-7/example/";
-pub const NP_DATASET: &str = "https://healthdcat-ap.example.org/release-7/example/dataset-oncology-ehrs-2024";
+pub const NP_DATASET: &str =
+    "https://healthdcat-ap.example.org/release-7/example/dataset-oncology-ehrs-2024";
 pub const ARCA: &str = "https://eu-rd-platform.jrc.ec.europa.eu/mdr/detail/ARCA";
 pub const DCT: &str = "http://purl.org/dc/terms/";
 pub const DCAT: &str = "http://www.w3.org/ns/dcat#";
@@ -54,7 +55,11 @@ pub fn without(g: &Graph, s: &str, p: &str) -> Graph {
 /// A copy of `g` with one more triple.
 pub fn with(g: &Graph, s: &str, p: &str, o: impl Into<Term>) -> Graph {
     let mut out = g.clone();
-    out.insert(&Triple::new(NamedOrBlankNode::from(iri(s)), iri(p), o.into()));
+    out.insert(&Triple::new(
+        NamedOrBlankNode::from(iri(s)),
+        iri(p),
+        o.into(),
+    ));
     out
 }
 
@@ -129,7 +134,11 @@ pub fn cases() -> Vec<Case> {
         ok("np-example", np.clone()),
         ok("arca-example", arca.clone()),
         ok("np-and-arca-catalogue", merge(&np, &arca)),
-        case("np-no-title", without(&np, ds, &dct("title")), "sh:MinCountConstraintComponent"),
+        case(
+            "np-no-title",
+            without(&np, ds, &dct("title")),
+            "sh:MinCountConstraintComponent",
+        ),
         case(
             "np-no-description",
             without(&np, ds, &dct("description")),
@@ -137,7 +146,12 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "np-access-rights-confidential",
-            replace(&np, ds, &dct("accessRights"), iri(&format!("{ACCESS}CONFIDENTIAL"))),
+            replace(
+                &np,
+                ds,
+                &dct("accessRights"),
+                iri(&format!("{ACCESS}CONFIDENTIAL")),
+            ),
             "sh:HasValueConstraintComponent",
         ),
         case(
@@ -147,17 +161,32 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "np-two-access-rights",
-            with(&np, ds, &dct("accessRights"), iri(&format!("{ACCESS}RESTRICTED"))),
+            with(
+                &np,
+                ds,
+                &dct("accessRights"),
+                iri(&format!("{ACCESS}RESTRICTED")),
+            ),
             "sh:MaxCountConstraintComponent",
         ),
         case(
             "np-bytesize-abc",
-            replace(&np, &main_csv, &dcat("byteSize"), typed("abc", "nonNegativeInteger")),
+            replace(
+                &np,
+                &main_csv,
+                &dcat("byteSize"),
+                typed("abc", "nonNegativeInteger"),
+            ),
             "sh:DatatypeConstraintComponent",
         ),
         case(
             "np-bytesize-negative",
-            replace(&np, &main_csv, &dcat("byteSize"), typed("-5", "nonNegativeInteger")),
+            replace(
+                &np,
+                &main_csv,
+                &dcat("byteSize"),
+                typed("-5", "nonNegativeInteger"),
+            ),
             "sh:DatatypeConstraintComponent",
         ),
         case(
@@ -172,7 +201,11 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "np-publisher-without-name",
-            without(&np, &ex("publisher-agent"), "http://xmlns.com/foaf/0.1/name"),
+            without(
+                &np,
+                &ex("publisher-agent"),
+                "http://xmlns.com/foaf/0.1/name",
+            ),
             "sh:MinCountConstraintComponent",
         ),
         case(
@@ -192,7 +225,12 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "np-number-of-records-negative",
-            replace(&np, ds, &hd("numberOfRecords"), typed("-1", "nonNegativeInteger")),
+            replace(
+                &np,
+                ds,
+                &hd("numberOfRecords"),
+                typed("-1", "nonNegativeInteger"),
+            ),
             "sh:DatatypeConstraintComponent",
         ),
         case(
@@ -221,12 +259,22 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "np-publisher-literal",
-            replace(&np, ds, &dct("publisher"), Literal::new_simple_literal("Registry")),
+            replace(
+                &np,
+                ds,
+                &dct("publisher"),
+                Literal::new_simple_literal("Registry"),
+            ),
             "sh:NodeKindConstraintComponent",
         ),
         case(
             "np-structured-data-not-boolean",
-            replace(&np, ds, &hd("hasStructuredData"), Literal::new_simple_literal("yes")),
+            replace(
+                &np,
+                ds,
+                &hd("hasStructuredData"),
+                Literal::new_simple_literal("yes"),
+            ),
             "sh:DatatypeConstraintComponent",
         ),
         case(
@@ -234,7 +282,11 @@ pub fn cases() -> Vec<Case> {
             without(&np, &ex("col-patient-id"), "http://www.w3.org/ns/csvw#name"),
             "sh:MinCountConstraintComponent",
         ),
-        case("arca-no-title", without(&arca, ARCA, &dct("title")), "sh:MinCountConstraintComponent"),
+        case(
+            "arca-no-title",
+            without(&arca, ARCA, &dct("title")),
+            "sh:MinCountConstraintComponent",
+        ),
         case(
             "arca-no-health-category",
             without(&arca, ARCA, &hd("healthCategory")),
