@@ -91,17 +91,24 @@ class Runner:
         try:
             detail = fn()
         except CheckFailed as e:
-            self.results.append((name, False, str(e)))
-            print(f"FAIL  {name}: {e}", flush=True)
-            return None
-        except Exception as e:  # any client error is a failed check
-            self.results.append((name, False, f"{type(e).__name__}: {e}"))
-            print(f"FAIL  {name}: {type(e).__name__}: {e}", flush=True)
+            return self._fail(name, str(e))
+        except (SPARQLWrapperException, urllib.error.URLError) as e:
+            # HTTP errors: the status and the node's problem document say it all.
+            return self._fail(name, f"{type(e).__name__}: {e}")
+        except Exception as e:  # any other client error is a failed check too
             traceback.print_exc(file=sys.stdout)
-            return None
+            return self._fail(name, f"{type(e).__name__}: {e}")
         self.results.append((name, True, detail or ""))
         print(f"ok    {name}" + (f": {detail}" if detail else ""), flush=True)
         return True
+
+    def _fail(self, name, detail):
+        detail = " ".join(str(detail).split())
+        if len(detail) > 600:
+            detail = detail[:600] + "…"
+        self.results.append((name, False, detail))
+        print(f"FAIL  {name}: {detail}", flush=True)
+        return False
 
 
 def datasets_of(g):

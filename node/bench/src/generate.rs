@@ -39,7 +39,8 @@ const COUNTRY: &str = "http://publications.europa.eu/resource/authority/country/
 const LANGUAGE: &str = "http://publications.europa.eu/resource/authority/language/";
 const HEALTH_CATEGORY: &str =
     "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/";
-const HEALTH_THEME: &str = "https://hdeu-dcat.data.health.europa.eu/resource/authority/health-theme/";
+const HEALTH_THEME: &str =
+    "https://hdeu-dcat.data.health.europa.eu/resource/authority/health-theme/";
 
 /// Hosts of the example's own (non-vocabulary) resources: rewritten per record.
 const EXAMPLE_HOSTS: [&str; 5] = [
@@ -64,22 +65,166 @@ struct Area {
 }
 
 const AREAS: [Area; 16] = [
-    Area { text: "oncology", title: "Oncology", title_fr: "Oncologie", code: "ONCO", keywords: ["oncology", "cancer", "tumour staging"], icd10: "C50.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "heart failure", title: "Heart failure", title_fr: "Insuffisance cardiaque", code: "CARD", keywords: ["cardiology", "heart failure", "echocardiography"], icd10: "I50.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "type 2 diabetes", title: "Type 2 diabetes", title_fr: "Diabète de type 2", code: "DIAB", keywords: ["diabetes", "HbA1c", "endocrinology"], icd10: "E11.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "stroke", title: "Stroke", title_fr: "Accident vasculaire cérébral", code: "STRK", keywords: ["stroke", "cerebrovascular disease", "thrombolysis"], icd10: "I63.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "COVID-19", title: "COVID-19", title_fr: "COVID-19", code: "COVD", keywords: ["COVID-19", "SARS-CoV-2", "infectious disease"], icd10: "U07.1", health_theme: "HEALTH_SYSTEMS", paediatric: false },
-    Area { text: "maternity", title: "Maternity", title_fr: "Maternité", code: "MATN", keywords: ["maternity", "pregnancy", "perinatal care"], icd10: "O80", health_theme: "HEALTH_SYSTEMS", paediatric: false },
-    Area { text: "paediatric asthma", title: "Paediatric asthma", title_fr: "Asthme de l'enfant", code: "ASTH", keywords: ["asthma", "paediatrics", "respiratory disease"], icd10: "J45.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: true },
-    Area { text: "chronic kidney disease", title: "Chronic kidney disease", title_fr: "Maladie rénale chronique", code: "RENL", keywords: ["nephrology", "chronic kidney disease", "dialysis"], icd10: "N18.5", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "dementia", title: "Dementia", title_fr: "Démence", code: "DMNT", keywords: ["dementia", "Alzheimer's disease", "neurology"], icd10: "G30.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "sepsis", title: "Sepsis", title_fr: "Sepsis", code: "SEPS", keywords: ["sepsis", "intensive care", "antimicrobial resistance"], icd10: "A41.9", health_theme: "HEALTH_SYSTEMS", paediatric: false },
-    Area { text: "depression", title: "Depression", title_fr: "Dépression", code: "PSYC", keywords: ["mental health", "depression", "psychiatry"], icd10: "F32.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "rare metabolic disease", title: "Rare metabolic diseases", title_fr: "Maladies métaboliques rares", code: "RARE", keywords: ["rare diseases", "genetics", "newborn screening"], icd10: "E75.2", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: true },
-    Area { text: "hip fracture", title: "Hip fracture", title_fr: "Fracture de la hanche", code: "ORTH", keywords: ["orthopaedics", "hip fracture", "surgery"], icd10: "S72.0", health_theme: "HEALTH_SYSTEMS", paediatric: false },
-    Area { text: "HIV", title: "HIV", title_fr: "VIH", code: "HIVI", keywords: ["HIV", "infectious disease", "antiretroviral therapy"], icd10: "B20", health_theme: "HEALTH_SYSTEMS", paediatric: false },
-    Area { text: "obesity", title: "Obesity", title_fr: "Obésité", code: "OBES", keywords: ["obesity", "nutrition", "bariatric surgery"], icd10: "E66.9", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
-    Area { text: "multiple sclerosis", title: "Multiple sclerosis", title_fr: "Sclérose en plaques", code: "MSCL", keywords: ["multiple sclerosis", "neurology", "MRI"], icd10: "G35", health_theme: "NONCOMMUNICABLE_DISEASES", paediatric: false },
+    Area {
+        text: "oncology",
+        title: "Oncology",
+        title_fr: "Oncologie",
+        code: "ONCO",
+        keywords: ["oncology", "cancer", "tumour staging"],
+        icd10: "C50.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "heart failure",
+        title: "Heart failure",
+        title_fr: "Insuffisance cardiaque",
+        code: "CARD",
+        keywords: ["cardiology", "heart failure", "echocardiography"],
+        icd10: "I50.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "type 2 diabetes",
+        title: "Type 2 diabetes",
+        title_fr: "Diabète de type 2",
+        code: "DIAB",
+        keywords: ["diabetes", "HbA1c", "endocrinology"],
+        icd10: "E11.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "stroke",
+        title: "Stroke",
+        title_fr: "Accident vasculaire cérébral",
+        code: "STRK",
+        keywords: ["stroke", "cerebrovascular disease", "thrombolysis"],
+        icd10: "I63.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "COVID-19",
+        title: "COVID-19",
+        title_fr: "COVID-19",
+        code: "COVD",
+        keywords: ["COVID-19", "SARS-CoV-2", "infectious disease"],
+        icd10: "U07.1",
+        health_theme: "HEALTH_SYSTEMS",
+        paediatric: false,
+    },
+    Area {
+        text: "maternity",
+        title: "Maternity",
+        title_fr: "Maternité",
+        code: "MATN",
+        keywords: ["maternity", "pregnancy", "perinatal care"],
+        icd10: "O80",
+        health_theme: "HEALTH_SYSTEMS",
+        paediatric: false,
+    },
+    Area {
+        text: "paediatric asthma",
+        title: "Paediatric asthma",
+        title_fr: "Asthme de l'enfant",
+        code: "ASTH",
+        keywords: ["asthma", "paediatrics", "respiratory disease"],
+        icd10: "J45.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: true,
+    },
+    Area {
+        text: "chronic kidney disease",
+        title: "Chronic kidney disease",
+        title_fr: "Maladie rénale chronique",
+        code: "RENL",
+        keywords: ["nephrology", "chronic kidney disease", "dialysis"],
+        icd10: "N18.5",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "dementia",
+        title: "Dementia",
+        title_fr: "Démence",
+        code: "DMNT",
+        keywords: ["dementia", "Alzheimer's disease", "neurology"],
+        icd10: "G30.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "sepsis",
+        title: "Sepsis",
+        title_fr: "Sepsis",
+        code: "SEPS",
+        keywords: ["sepsis", "intensive care", "antimicrobial resistance"],
+        icd10: "A41.9",
+        health_theme: "HEALTH_SYSTEMS",
+        paediatric: false,
+    },
+    Area {
+        text: "depression",
+        title: "Depression",
+        title_fr: "Dépression",
+        code: "PSYC",
+        keywords: ["mental health", "depression", "psychiatry"],
+        icd10: "F32.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "rare metabolic disease",
+        title: "Rare metabolic diseases",
+        title_fr: "Maladies métaboliques rares",
+        code: "RARE",
+        keywords: ["rare diseases", "genetics", "newborn screening"],
+        icd10: "E75.2",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: true,
+    },
+    Area {
+        text: "hip fracture",
+        title: "Hip fracture",
+        title_fr: "Fracture de la hanche",
+        code: "ORTH",
+        keywords: ["orthopaedics", "hip fracture", "surgery"],
+        icd10: "S72.0",
+        health_theme: "HEALTH_SYSTEMS",
+        paediatric: false,
+    },
+    Area {
+        text: "HIV",
+        title: "HIV",
+        title_fr: "VIH",
+        code: "HIVI",
+        keywords: ["HIV", "infectious disease", "antiretroviral therapy"],
+        icd10: "B20",
+        health_theme: "HEALTH_SYSTEMS",
+        paediatric: false,
+    },
+    Area {
+        text: "obesity",
+        title: "Obesity",
+        title_fr: "Obésité",
+        code: "OBES",
+        keywords: ["obesity", "nutrition", "bariatric surgery"],
+        icd10: "E66.9",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
+    Area {
+        text: "multiple sclerosis",
+        title: "Multiple sclerosis",
+        title_fr: "Sclérose en plaques",
+        code: "MSCL",
+        keywords: ["multiple sclerosis", "neurology", "MRI"],
+        icd10: "G35",
+        health_theme: "NONCOMMUNICABLE_DISEASES",
+        paediatric: false,
+    },
 ];
 
 /// Kind of source data, with the HealthData@EU health category it falls under.
@@ -91,12 +236,42 @@ struct Source {
 }
 
 const SOURCES: [Source; 6] = [
-    Source { title: "EHR cohort", title_fr: "cohorte DPI", keyword: "electronic health records", health_category: "EHRS" },
-    Source { title: "disease registry", title_fr: "registre", keyword: "registry", health_category: "MRMR" },
-    Source { title: "imaging archive", title_fr: "archive d'imagerie", keyword: "medical imaging", health_category: "EHRS" },
-    Source { title: "laboratory results", title_fr: "résultats de laboratoire", keyword: "laboratory", health_category: "EHRS" },
-    Source { title: "reimbursement claims", title_fr: "données de remboursement", keyword: "claims data", health_category: "RQSH" },
-    Source { title: "clinical trial data", title_fr: "données d'essai clinique", keyword: "clinical trial", health_category: "HRAD" },
+    Source {
+        title: "EHR cohort",
+        title_fr: "cohorte DPI",
+        keyword: "electronic health records",
+        health_category: "EHRS",
+    },
+    Source {
+        title: "disease registry",
+        title_fr: "registre",
+        keyword: "registry",
+        health_category: "MRMR",
+    },
+    Source {
+        title: "imaging archive",
+        title_fr: "archive d'imagerie",
+        keyword: "medical imaging",
+        health_category: "EHRS",
+    },
+    Source {
+        title: "laboratory results",
+        title_fr: "résultats de laboratoire",
+        keyword: "laboratory",
+        health_category: "EHRS",
+    },
+    Source {
+        title: "reimbursement claims",
+        title_fr: "données de remboursement",
+        keyword: "claims data",
+        health_category: "RQSH",
+    },
+    Source {
+        title: "clinical trial data",
+        title_fr: "données d'essai clinique",
+        keyword: "clinical trial",
+        health_category: "HRAD",
+    },
 ];
 
 /// A hospital, with its country (EU authority code), country name and adjective.
@@ -110,16 +285,86 @@ struct Site {
 }
 
 const SITES: [Site; 10] = [
-    Site { name: "CHU de Lyon", code: "LYO", country: "FRA", country_name: "France", country_adjective: "French", language: "FRA" },
-    Site { name: "AP-HP Paris", code: "PAR", country: "FRA", country_name: "France", country_adjective: "French", language: "FRA" },
-    Site { name: "CHU de Bordeaux", code: "BDX", country: "FRA", country_name: "France", country_adjective: "French", language: "FRA" },
-    Site { name: "UZ Leuven", code: "LEU", country: "BEL", country_name: "Belgium", country_adjective: "Belgian", language: "ENG" },
-    Site { name: "CHU Liège", code: "LIE", country: "BEL", country_name: "Belgium", country_adjective: "Belgian", language: "FRA" },
-    Site { name: "Charité Berlin", code: "BER", country: "DEU", country_name: "Germany", country_adjective: "German", language: "ENG" },
-    Site { name: "Hospital Clínic de Barcelona", code: "BCN", country: "ESP", country_name: "Spain", country_adjective: "Spanish", language: "ENG" },
-    Site { name: "Karolinska University Hospital", code: "KAR", country: "SWE", country_name: "Sweden", country_adjective: "Swedish", language: "ENG" },
-    Site { name: "Amsterdam UMC", code: "AMS", country: "NLD", country_name: "the Netherlands", country_adjective: "Dutch", language: "ENG" },
-    Site { name: "Policlinico di Milano", code: "MIL", country: "ITA", country_name: "Italy", country_adjective: "Italian", language: "ENG" },
+    Site {
+        name: "CHU de Lyon",
+        code: "LYO",
+        country: "FRA",
+        country_name: "France",
+        country_adjective: "French",
+        language: "FRA",
+    },
+    Site {
+        name: "AP-HP Paris",
+        code: "PAR",
+        country: "FRA",
+        country_name: "France",
+        country_adjective: "French",
+        language: "FRA",
+    },
+    Site {
+        name: "CHU de Bordeaux",
+        code: "BDX",
+        country: "FRA",
+        country_name: "France",
+        country_adjective: "French",
+        language: "FRA",
+    },
+    Site {
+        name: "UZ Leuven",
+        code: "LEU",
+        country: "BEL",
+        country_name: "Belgium",
+        country_adjective: "Belgian",
+        language: "ENG",
+    },
+    Site {
+        name: "CHU Liège",
+        code: "LIE",
+        country: "BEL",
+        country_name: "Belgium",
+        country_adjective: "Belgian",
+        language: "FRA",
+    },
+    Site {
+        name: "Charité Berlin",
+        code: "BER",
+        country: "DEU",
+        country_name: "Germany",
+        country_adjective: "German",
+        language: "ENG",
+    },
+    Site {
+        name: "Hospital Clínic de Barcelona",
+        code: "BCN",
+        country: "ESP",
+        country_name: "Spain",
+        country_adjective: "Spanish",
+        language: "ENG",
+    },
+    Site {
+        name: "Karolinska University Hospital",
+        code: "KAR",
+        country: "SWE",
+        country_name: "Sweden",
+        country_adjective: "Swedish",
+        language: "ENG",
+    },
+    Site {
+        name: "Amsterdam UMC",
+        code: "AMS",
+        country: "NLD",
+        country_name: "the Netherlands",
+        country_adjective: "Dutch",
+        language: "ENG",
+    },
+    Site {
+        name: "Policlinico di Milano",
+        code: "MIL",
+        country: "ITA",
+        country_name: "Italy",
+        country_adjective: "Italian",
+        language: "ENG",
+    },
 ];
 
 /// Secondary EU data themes (every record also has HEAL, which HealthDCAT-AP requires).
@@ -229,7 +474,13 @@ impl Profile {
 
     pub fn keywords(&self) -> Vec<&'static str> {
         let a = self.area();
-        vec![a.keywords[0], a.keywords[1], a.keywords[2], self.source().keyword, "secondary use"]
+        vec![
+            a.keywords[0],
+            a.keywords[1],
+            a.keywords[2],
+            self.source().keyword,
+            "secondary use",
+        ]
     }
 
     /// Rewrites one IRI of the template for this record.
@@ -274,7 +525,10 @@ impl Profile {
         let date = |y: i32, md: &str| format!("{y}-{md}");
         let mut out = text
             .replace(TEMPLATE_IDENTIFIER, &self.identifier)
-            .replace(TEMPLATE_OTHER_IDENTIFIER, &format!("{}-{:06}", s.code, self.index))
+            .replace(
+                TEMPLATE_OTHER_IDENTIFIER,
+                &format!("{}-{:06}", s.code, self.index),
+            )
             .replace("Oncology", a.title)
             .replace("oncology", a.text)
             .replace("Belgium", s.country_name)
@@ -349,8 +603,14 @@ impl Profile {
             p(DCT, "identifier"),
             Literal::new_simple_literal(&self.identifier).into(),
         );
-        add(p(DCT, "issued"), typed(self.issued.to_string(), "date").into());
-        add(p(DCT, "modified"), typed(self.modified.to_string(), "date").into());
+        add(
+            p(DCT, "issued"),
+            typed(self.issued.to_string(), "date").into(),
+        );
+        add(
+            p(DCT, "modified"),
+            typed(self.modified.to_string(), "date").into(),
+        );
         for k in self.keywords() {
             add(p(DCAT, "keyword"), en(k.to_owned()).into());
         }
@@ -430,7 +690,10 @@ impl Template {
                 }
             }
         }
-        if kept.iter().any(|t| matches!(t.subject, NamedOrBlankNode::BlankNode(_))) {
+        if kept
+            .iter()
+            .any(|t| matches!(t.subject, NamedOrBlankNode::BlankNode(_)))
+        {
             bail!("the template has blank nodes; records would not compare across servers");
         }
         Ok(Template { triples: kept })
@@ -451,7 +714,11 @@ impl Template {
                 }
                 other => other.clone(),
             };
-            out.push(Triple::new(subject, t.predicate.clone(), profile.term(&t.object)));
+            out.push(Triple::new(
+                subject,
+                t.predicate.clone(),
+                profile.term(&t.object),
+            ));
         }
         let mut seen = HashSet::with_capacity(out.len());
         out.retain(|t| seen.insert(t.clone()));
@@ -510,9 +777,8 @@ mod tests {
         let t = Template::parse().unwrap();
         let a = t.record(&Profile::new(1, 1));
         let b = t.record(&Profile::new(1, 2));
-        let subjects = |r: &[Triple]| -> HashSet<String> {
-            r.iter().map(|t| t.subject.to_string()).collect()
-        };
+        let subjects =
+            |r: &[Triple]| -> HashSet<String> { r.iter().map(|t| t.subject.to_string()).collect() };
         let shared: Vec<String> = subjects(&a).intersection(&subjects(&b)).cloned().collect();
         for s in &shared {
             assert!(

@@ -95,6 +95,9 @@ pub struct Args {
     /// Also write the report (markdown) to this file.
     #[arg(long)]
     markdown: Option<PathBuf>,
+    /// Only write the generated catalogue (N-Triples) to this file, then stop.
+    #[arg(long)]
+    generate_only: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,6 +165,19 @@ fn secs(d: Duration) -> String {
 async fn run(args: Args) -> anyhow::Result<()> {
     if args.datasets == 0 || args.concurrency == 0 {
         bail!("--datasets and --concurrency must be at least 1");
+    }
+    if let Some(path) = &args.generate_only {
+        let template = Template::parse()?;
+        let mut f = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+        let g = generate::write_catalogue(&template, args.seed, 0..args.datasets, &mut f, None)?;
+        f.flush()?;
+        step(&format!(
+            "wrote {} datasets, {} triples to {}",
+            g.datasets,
+            g.triples,
+            path.display()
+        ));
+        return Ok(());
     }
     let mut report = Report::new(&args);
     let node = node_binary(&args).await?;
@@ -233,10 +249,18 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // A sample spread over the catalogue: checked by the reference validator and against
     // the node's own record splitting.
     let sample_n = args.reference_sample.clamp(1, args.datasets);
-    let sample: Vec<usize> = (0..sample_n).map(|k| k * args.datasets / sample_n).collect();
+    let sample: Vec<usize> = (0..sample_n)
+        .map(|k| k * args.datasets / sample_n)
+        .collect();
     let sample_path = work.join("reference-sample.nt");
     let mut sample_nt = Vec::new();
-    generate::write_catalogue(&template, args.seed, sample.iter().copied(), &mut sample_nt, None)?;
+    generate::write_catalogue(
+        &template,
+        args.seed,
+        sample.iter().copied(),
+        &mut sample_nt,
+        None,
+    )?;
     std::fs::write(&sample_path, &sample_nt)?;
     let expected: BTreeMap<String, Vec<oxigraph::model::Triple>> = sample
         .iter()
@@ -265,9 +289,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
             step(&format!("  conform ({})", secs(took)));
         }
         None => {
-            report.reference = Some(
-                "not checked (no --reference-validator / HUBLOT_REFERENCE_VALIDATOR)".into(),
-            );
+            report.reference =
+                Some("not checked (no --reference-validator / HUBLOT_REFERENCE_VALIDATOR)".into());
         }
     }
 
@@ -297,7 +320,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
             generate::write_catalogue(&template, args.seed, 0..n, &mut f, None)?;
             f.flush()?;
             drop(f);
-            step(&format!("validating {n} records with hublot-node catalogue validate"));
+            step(&format!(
+                "validating {n} records with hublot-node catalogue validate"
+            ));
             let took = run_logged(
                 &node,
                 &cfg(&["catalogue", "validate", &path.display().to_string()]),
@@ -408,7 +433,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "quads in named graphs",
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
         ),
-        ("named graphs", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        (
+            "named graphs",
+            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        ),
         (
             "datasets",
             "SELECT (COUNT(*) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }",
@@ -417,7 +445,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let a = count(&client, &hublot.sparql_url, q).await?;
         let b = count(&client, &ox.sparql_url, q).await?;
         if a != b {
-            bail!("{label}: hublot-node has {a}, oxigraph {b}; the two servers do not hold the same data");
+            bail!(
+                "{label}: hublot-node has {a}, oxigraph {b}; the two servers do not hold the same data"
+            );
         }
         report.same_data.push((label.to_owned(), a));
     }
@@ -429,8 +459,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let mut counts = Vec::new();
         for v in 0..3 {
             let q = mix.text(kind, v);
-            let a = queries::answer(kind, &queries::send(&client, &hublot.sparql_url, kind, &q).await?)?;
-            let b = queries::answer(kind, &queries::send(&client, &ox.sparql_url, kind, &q).await?)?;
+            let a = queries::answer(
+                kind,
+                &queries::send(&client, &hublot.sparql_url, kind, &q).await?,
+            )?;
+            let b = queries::answer(
+                kind,
+                &queries::send(&client, &ox.sparql_url, kind, &q).await?,
+            )?;
             if a.count != b.count {
                 bail!(
                     "{}: hublot-node returns {} results, oxigraph {}, for\n{q}",
@@ -467,7 +503,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     };
     for server in [&hublot, &ox] {
         if args.warmup_secs > 0 {
-            step(&format!("warming up {} ({} s)", server.name, args.warmup_secs));
+            step(&format!(
+                "warming up {} ({} s)",
+                server.name, args.warmup_secs
+            ));
             load::run(&client, &server.sparql_url, &mix, &warm).await;
         }
         step(&format!(
@@ -514,7 +553,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
             let b = r.bytes().await?;
             let took = t.elapsed();
             if !status.is_success() {
-                bail!("{url}: HTTP {status}: {}", String::from_utf8_lossy(&b[..b.len().min(300)]));
+                bail!(
+                    "{url}: HTTP {status}: {}",
+                    String::from_utf8_lossy(&b[..b.len().min(300)])
+                );
             }
             times.push(took);
             body = b.to_vec();
@@ -528,7 +570,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         if datasets != expected_datasets {
             bail!("{url} describes {datasets} datasets, expected {expected_datasets}");
         }
-        report.exports.push(Export::new(label, times, body.len() as u64, Some(triples)));
+        report
+            .exports
+            .push(Export::new(label, times, body.len() as u64, Some(triples)));
     }
     {
         let label = format!("GET /catalog.ttl?pageSize={page_size}, Accept-Encoding: gzip");
@@ -547,8 +591,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
         if !status.is_success() {
             bail!("{url}: HTTP {status}");
         }
-        let label = if gz { label } else { format!("{label} (sent uncompressed)") };
-        report.exports.push(Export::new(label, vec![took], b.len() as u64, None));
+        let label = if gz {
+            label
+        } else {
+            format!("{label} (sent uncompressed)")
+        };
+        report
+            .exports
+            .push(Export::new(label, vec![took], b.len() as u64, None));
     }
     for (format, ext) in [("nt", "nt"), ("ttl", "ttl")] {
         let out = work.join(format!("export.{ext}"));
@@ -568,7 +618,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         )
         .await?;
         let size = std::fs::metadata(&out)?.len();
-        report.exports.push(Export::new(label, vec![took], size, None));
+        report
+            .exports
+            .push(Export::new(label, vec![took], size, None));
         std::fs::remove_file(&out).ok();
     }
     hublot.stop().await;
@@ -658,7 +710,11 @@ async fn count(client: &reqwest::Client, url: &str, query: &str) -> anyhow::Resu
 }
 
 async fn command_output(program: &Path, args: &[&str]) -> String {
-    match tokio::process::Command::new(program).args(args).output().await {
+    match tokio::process::Command::new(program)
+        .args(args)
+        .output()
+        .await
+    {
         Ok(o) => String::from_utf8_lossy(&o.stdout).trim().to_owned(),
         Err(e) => format!("unknown ({e})"),
     }
@@ -717,7 +773,10 @@ async fn oxigraph_binary(args: &Args) -> anyhow::Result<PathBuf> {
     if bin.exists() {
         return Ok(bin);
     }
-    step(&format!("installing oxigraph from PyPI into {}", venv.display()));
+    step(&format!(
+        "installing oxigraph from PyPI into {}",
+        venv.display()
+    ));
     if !venv.join("bin/pip").exists() {
         let s = tokio::process::Command::new("python3")
             .args(["-m", "venv"])

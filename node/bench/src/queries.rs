@@ -12,8 +12,16 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n";
 
 /// Words searched in keywords (all occur in the generated catalogue).
 const WORDS: [&str; 10] = [
-    "diabetes", "cancer", "stroke", "registry", "imaging", "covid", "neurology", "asthma",
-    "surgery", "infectious",
+    "diabetes",
+    "cancer",
+    "stroke",
+    "registry",
+    "imaging",
+    "covid",
+    "neurology",
+    "asthma",
+    "surgery",
+    "infectious",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -167,8 +175,8 @@ pub struct Answer {
 pub fn answer(kind: Kind, body: &[u8]) -> anyhow::Result<Answer> {
     let mut lines = Vec::new();
     if kind.is_graph() {
-        for t in oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
-            .for_slice(body)
+        for t in
+            oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples).for_slice(body)
         {
             let t = t.context("reading an N-Triples answer")?;
             lines.push(format!("{} {} {}", t.subject, t.predicate, t.object));
@@ -179,7 +187,10 @@ pub fn answer(kind: Kind, body: &[u8]) -> anyhow::Result<Answer> {
         let v: serde_json::Value =
             serde_json::from_slice(body).context("reading a SPARQL JSON answer")?;
         let Some(rows) = v["results"]["bindings"].as_array() else {
-            bail!("not a SPARQL SELECT result: {}", String::from_utf8_lossy(body));
+            bail!(
+                "not a SPARQL SELECT result: {}",
+                String::from_utf8_lossy(body)
+            );
         };
         for row in rows {
             // Sorted by variable name; each value with its type, datatype and language.
@@ -196,7 +207,11 @@ pub fn answer(kind: Kind, body: &[u8]) -> anyhow::Result<Answer> {
                             "{}|{}|{}|{}",
                             term["type"].as_str().unwrap_or(""),
                             term["value"].as_str().unwrap_or(""),
-                            if datatype == "http://www.w3.org/2001/XMLSchema#string" { "" } else { datatype },
+                            if datatype == "http://www.w3.org/2001/XMLSchema#string" {
+                                ""
+                            } else {
+                                datatype
+                            },
                             term["xml:lang"].as_str().unwrap_or("")
                         ),
                     )

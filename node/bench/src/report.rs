@@ -72,7 +72,9 @@ fn mb(bytes: u64) -> String {
 }
 
 fn gib(bytes: Option<u64>) -> String {
-    bytes.map_or("?".into(), |b| format!("{:.2} GiB", b as f64 / (1u64 << 30) as f64))
+    bytes.map_or("?".into(), |b| {
+        format!("{:.2} GiB", b as f64 / (1u64 << 30) as f64)
+    })
 }
 
 impl Report {
@@ -82,12 +84,9 @@ impl Report {
             datasets: args.datasets,
             duration_secs: args.duration_secs,
             concurrency: args.concurrency,
-            command: format!(
-                "cargo run --release -p hublot-bench -- {}",
-                argv.join(" ")
-            )
-            .trim_end()
-            .to_owned(),
+            command: format!("cargo run --release -p hublot-bench -- {}", argv.join(" "))
+                .trim_end()
+                .to_owned(),
             date: time::OffsetDateTime::now_utc().date().to_string(),
             ..Report::default()
         }
@@ -233,7 +232,11 @@ impl Report {
                 e.label,
                 s(e.median()),
                 s(EXPORT_TARGET),
-                if e.median() <= EXPORT_TARGET { "✅" } else { "❌" }
+                if e.median() <= EXPORT_TARGET {
+                    "✅"
+                } else {
+                    "❌"
+                }
             );
         }
 

@@ -1161,8 +1161,7 @@ impl<V> Serialize for Code<V> {
 }
 impl<'de, V: Vocab> Deserialize<'de> for Code<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = StringLike::deserialize(d)?;
-        Code::new(&raw.0).map_err(de::Error::custom)
+        checked(d, Code::new)
     }
 }
 
@@ -1170,41 +1169,49 @@ impl<'de, V: Vocab> Deserialize<'de> for Code<V> {
 // Scalar value types
 // ---------------------------------------------------------------------------------------
 
-/// A scalar read as text: YAML numbers and booleans are accepted and written as text
-/// (`code_values: [J21]` and `geonames: 2988507` both work). Fractional numbers are refused
-/// because YAML would have altered them (`1.10` reads as 1.1): quote them.
+/// Reads a scalar as text and checks it inside the visitor, so that the YAML reader reports
+/// the scalar's own line, column and path. YAML numbers and booleans are accepted and read as
+/// text (`code_values: [J21]` and `geonames: 2988507` both work); fractional numbers are
+/// refused because YAML would have altered them (`1.10` reads as 1.1): they must be quoted.
+struct Checked<T>(fn(&str) -> Result<T, String>);
+
+impl<T> Visitor<'_> for Checked<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a text value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        (self.0)(&v.to_string()).map_err(E::custom)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        (self.0)(&v.to_string()).map_err(E::custom)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        (self.0)(&v.to_string()).map_err(E::custom)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        Err(E::custom(format!(
+            "the number {v} would be read approximately; write it in quotes, e.g. \"{v}\""
+        )))
+    }
+}
+
+fn checked<'de, D: Deserializer<'de>, T>(
+    d: D,
+    check: fn(&str) -> Result<T, String>,
+) -> Result<T, D::Error> {
+    d.deserialize_any(Checked(check))
+}
+
+/// A scalar read as text (see [`Checked`]).
 struct StringLike(String);
 
 impl<'de> Deserialize<'de> for StringLike {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = StringLike;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a text value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringLike, E> {
-                Ok(StringLike(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<StringLike, E> {
-                Ok(StringLike(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StringLike, E> {
-                Ok(StringLike(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StringLike, E> {
-                Ok(StringLike(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<StringLike, E> {
-                Ok(StringLike(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<StringLike, E> {
-                Err(E::custom(format!(
-                    "the number {v} would be read approximately; write it in quotes, e.g. \"{v}\""
-                )))
-            }
-        }
-        d.deserialize_any(V)
+        checked(d, |s| Ok(StringLike(s.to_owned())))
     }
 }
 
@@ -1221,11 +1228,14 @@ impl Token {
 
 impl<'de> Deserialize<'de> for Token {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = StringLike::deserialize(d)?.0.trim().to_owned();
-        if s.is_empty() {
-            return Err(de::Error::custom("the value is empty"));
-        }
-        Ok(Token(s))
+        checked(d, |s| {
+            let s = s.trim();
+            if s.is_empty() {
+                Err("the value is empty".to_owned())
+            } else {
+                Ok(Token(s.to_owned()))
+            }
+        })
     }
 }
 
@@ -1247,8 +1257,7 @@ macro_rules! checked_string {
         }
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = StringLike::deserialize(d)?;
-                $name::new(&raw.0).map_err(de::Error::custom)
+                checked(d, $name::new)
             }
         }
     };
@@ -1781,23 +1790,33 @@ fn check_lang_entry(lang: &str, text: &str) -> Result<(String, String), String> 
 
 impl<'de> Deserialize<'de> for LangMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = BTreeMap::<String, StringOnly>::deserialize(d)?;
-        if raw.is_empty() {
-            return Err(de::Error::custom(
-                "give the text per language, e.g. { fr: \"…\", en: \"…\" }",
-            ));
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LangMap;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text per language, e.g. { fr: \"…\", en: \"…\" }")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LangMap, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(lang) = map.next_key::<String>()? {
+                    let text = map.next_value::<StringLike>()?;
+                    let (tag, text) =
+                        check_lang_entry(&lang, &text.0).map_err(de::Error::custom)?;
+                    if out.insert(tag.clone(), text).is_some() {
+                        return Err(de::Error::custom(format!(
+                            "the `{tag}` text is given twice"
+                        )));
+                    }
+                }
+                if out.is_empty() {
+                    return Err(de::Error::custom(
+                        "give the text per language, e.g. { fr: \"…\", en: \"…\" }",
+                    ));
+                }
+                Ok(LangMap(out))
+            }
         }
-        LangMap::from_pairs(raw.iter().map(|(k, v)| (k.as_str(), v.0.as_str())))
-            .map_err(de::Error::custom)
-    }
-}
-
-/// A string (a non-string scalar is refused with a hint).
-struct StringOnly(String);
-
-impl<'de> Deserialize<'de> for StringOnly {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(StringOnly(StringLike::deserialize(d)?.0))
+        d.deserialize_map(V)
     }
 }
 
@@ -1819,21 +1838,32 @@ impl LangList {
 
 impl<'de> Deserialize<'de> for LangList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = BTreeMap::<String, Vec<StringOnly>>::deserialize(d)?;
-        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (lang, values) in raw {
-            if values.is_empty() {
-                return Err(de::Error::custom(format!("the `{lang}` list is empty")));
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LangList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list per language, e.g. { fr: [a, b], en: [c] }")
             }
-            for v in values {
-                let (tag, text) = check_lang_entry(&lang, &v.0).map_err(de::Error::custom)?;
-                let entry = out.entry(tag).or_default();
-                if !entry.contains(&text) {
-                    entry.push(text);
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LangList, A::Error> {
+                let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                while let Some(lang) = map.next_key::<String>()? {
+                    let values = map.next_value::<Vec<StringLike>>()?;
+                    if values.is_empty() {
+                        return Err(de::Error::custom(format!("the `{lang}` list is empty")));
+                    }
+                    for v in values {
+                        let (tag, text) =
+                            check_lang_entry(&lang, &v.0).map_err(de::Error::custom)?;
+                        let entry = out.entry(tag).or_default();
+                        if !entry.contains(&text) {
+                            entry.push(text);
+                        }
+                    }
                 }
+                Ok(LangList(out))
             }
         }
-        Ok(LangList(out))
+        d.deserialize_map(V)
     }
 }
 

@@ -34,8 +34,14 @@ fn demo_text() -> String {
 fn docs_example() -> String {
     let doc = std::fs::read_to_string(manifest_dir().join("../../../docs/authoring.md"))
         .expect("docs/authoring.md");
-    let start = doc.find("```yaml\n").expect("a ```yaml block in docs/authoring.md") + 8;
-    let end = start + doc[start..].find("\n```").expect("the end of the yaml block");
+    let start = doc
+        .find("```yaml\n")
+        .expect("a ```yaml block in docs/authoring.md")
+        + 8;
+    let end = start
+        + doc[start..]
+            .find("\n```")
+            .expect("the end of the yaml block");
     doc[start..end].to_owned()
 }
 
@@ -107,7 +113,10 @@ fn bad_yaml_syntax_gives_line_and_column() {
     assert!(line >= 2, "line {line}: {message}");
     assert!(column >= 1);
     let shown = parse_yaml(text).unwrap_err().to_string();
-    assert!(shown.starts_with(&format!("line {line}, column {column}: ")), "{shown}");
+    assert!(
+        shown.starts_with(&format!("line {line}, column {column}: ")),
+        "{shown}"
+    );
 
     let (line, _, message) = yaml_err("identifier: x\n  title: [unterminated\n");
     assert_eq!(line, 2, "{message}");
@@ -119,24 +128,36 @@ fn unknown_key_is_named_with_its_location() {
     let (line, column, message) = yaml_err(&text);
     assert!(message.contains("unknown field `acess_url`"), "{message}");
     assert!(message.contains("distributions[0]"), "{message}");
-    assert!(message.contains("access_url"), "the expected keys are listed: {message}");
+    assert!(
+        message.contains("access_url"),
+        "the expected keys are listed: {message}"
+    );
     let expected_line = text.lines().position(|l| l.contains("acess_url")).unwrap() + 1;
     assert_eq!(line, expected_line, "{message}");
     assert!(column > 1);
 
-    let text = MINIMAL.replace("access_rights: public", "access_rights: public\npublisherr: x");
+    let text = MINIMAL.replace(
+        "access_rights: public",
+        "access_rights: public\npublisherr: x",
+    );
     let (_, _, message) = yaml_err(&text);
     assert!(message.contains("unknown field `publisherr`"), "{message}");
 }
 
 #[test]
 fn missing_mandatory_field_gives_its_path() {
-    let text = MINIMAL.replace("    access_url: https://hopital-test.example.org/acces\n", "");
+    let text = MINIMAL.replace(
+        "    access_url: https://hopital-test.example.org/acces\n",
+        "",
+    );
     let (path, message) = invalid_err(&text);
     assert_eq!(path, "distributions[0].access_url");
     assert!(message.contains("dcat:accessURL"), "{message}");
     let shown = parse_yaml(&text).unwrap_err().to_string();
-    assert!(shown.starts_with("distributions[0].access_url: missing mandatory field"), "{shown}");
+    assert!(
+        shown.starts_with("distributions[0].access_url: missing mandatory field"),
+        "{shown}"
+    );
 
     let text = MINIMAL.replace("health_categories: [EHRS]\n", "");
     let (path, _) = invalid_err(&text);
@@ -151,10 +172,17 @@ fn missing_mandatory_field_gives_its_path() {
 #[test]
 fn bad_identifier_is_refused() {
     for bad in ["-starts-with-dash", "has space", "a/b", "é"] {
-        let text = MINIMAL.replace("identifier: test-minimal", &format!("identifier: \"{bad}\""));
-        let (line, _, message) = yaml_err(&text);
-        assert_eq!(line, 2, "{message}");
-        assert!(message.contains("not a valid identifier"), "{bad}: {message}");
+        let text = MINIMAL.replace(
+            "identifier: test-minimal",
+            &format!("identifier: \"{bad}\""),
+        );
+        let (line, column, message) = yaml_err(&text);
+        assert_eq!((line, column), (2, 13), "{message}");
+        assert!(message.starts_with("identifier: "), "{message}");
+        assert!(
+            message.contains("not a valid identifier"),
+            "{bad}: {message}"
+        );
     }
     let long = "a".repeat(129);
     let text = MINIMAL.replace("identifier: test-minimal", &format!("identifier: {long}"));
@@ -166,9 +194,13 @@ fn bad_identifier_is_refused() {
 #[test]
 fn bad_codes_and_values_are_refused_with_their_location() {
     let text = MINIMAL.replace("[EHRS]", "[EHRX]");
-    let (line, _, message) = yaml_err(&text);
-    assert_eq!(line, 6, "{message}");
-    assert!(message.contains("not a health category code") && message.contains("EHRS"), "{message}");
+    let (line, column, message) = yaml_err(&text);
+    assert_eq!((line, column), (6, 21), "{message}");
+    assert!(message.starts_with("health_categories[0]: "), "{message}");
+    assert!(
+        message.contains("not a health category code") && message.contains("EHRS"),
+        "{message}"
+    );
 
     let text = MINIMAL.replace("access_rights: public", "access_rights: open");
     assert!(yaml_err(&text).2.contains("unknown variant `open`"));
@@ -179,15 +211,24 @@ fn bad_codes_and_values_are_refused_with_their_location() {
     );
     assert!(yaml_err(&text).2.contains("not an absolute IRI"));
 
-    let text = MINIMAL.replace("access_rights: public", "access_rights: public\ntemporal_resolution: P1W");
+    let text = MINIMAL.replace(
+        "access_rights: public",
+        "access_rights: public\ntemporal_resolution: P1W",
+    );
     assert!(yaml_err(&text).2.contains("XSD duration"));
 
-    let text = MINIMAL.replace("access_rights: public", "access_rights: public\nthemes: [ECON]");
+    let text = MINIMAL.replace(
+        "access_rights: public",
+        "access_rights: public\nthemes: [ECON]",
+    );
     let (path, message) = invalid_err(&text);
     assert_eq!(path, "themes");
     assert!(message.contains("HEAL"));
 
-    let text = MINIMAL.replace("access_rights: public", "access_rights: public\nversion: 1.10");
+    let text = MINIMAL.replace(
+        "access_rights: public",
+        "access_rights: public\nversion: 1.10",
+    );
     assert!(yaml_err(&text).2.contains("quotes"));
 }
 
@@ -203,8 +244,15 @@ fn non_public_tier_requires_its_extra_fields() {
 fn variant_without_publisher_is_refused() {
     let demo = demo_text();
     // Drop the publisher block from `defaults:`: every dataset then lacks one.
-    let start = demo.find("\n  publisher:\n").expect("publisher in defaults") + 1;
-    let end = start + demo[start..].find("\n  custodian:\n").expect("custodian follows") + 1;
+    let start = demo
+        .find("\n  publisher:\n")
+        .expect("publisher in defaults")
+        + 1;
+    let end = start
+        + demo[start..]
+            .find("\n  custodian:\n")
+            .expect("custodian follows")
+        + 1;
     let without = format!("{}{}", &demo[..start], &demo[end..]);
     let (path, message) = invalid_err(&without);
     assert_eq!(path, "datasets[0].publisher");
@@ -235,8 +283,14 @@ fn defaults_cannot_hold_an_identifier_and_identifiers_are_unique() {
 
     let (path, _) = invalid_err("defaults: {}\nidentifier: x\n");
     assert_eq!(path, "defaults");
-    assert!(matches!(parse_yaml("  \n"), Err(AuthoringError::Invalid { .. })));
-    assert!(matches!(parse_yaml("- a\n- b\n"), Err(AuthoringError::Invalid { .. })));
+    assert!(matches!(
+        parse_yaml("  \n"),
+        Err(AuthoringError::Invalid { .. })
+    ));
+    assert!(matches!(
+        parse_yaml("- a\n- b\n"),
+        Err(AuthoringError::Invalid { .. })
+    ));
 }
 
 #[test]
@@ -279,7 +333,11 @@ fn demo_covers_the_three_tiers_with_the_expected_content() {
     let ids: Vec<&str> = specs.iter().map(DatasetSpec::identifier).collect();
     assert_eq!(
         ids,
-        ["chu-demo-passages-urgences", "chu-demo-sejours-hospitaliers", "chu-demo-indicateurs-ira"]
+        [
+            "chu-demo-passages-urgences",
+            "chu-demo-sejours-hospitaliers",
+            "chu-demo-indicateurs-ira"
+        ]
     );
     let mut tiers = Vec::new();
     for spec in &specs {
@@ -293,7 +351,10 @@ fn demo_covers_the_three_tiers_with_the_expected_content() {
         // shared defaults reached every dataset
         assert_eq!(objects(&g, &ds, &format!("{DCT}publisher")).len(), 1);
         assert_eq!(objects(&g, &ds, &format!("{HD}hdab")).len(), 1);
-        assert_eq!(objects(&g, &ds, "http://www.w3.org/ns/dcat#contactPoint").len(), 2);
+        assert_eq!(
+            objects(&g, &ds, "http://www.w3.org/ns/dcat#contactPoint").len(),
+            2
+        );
         // the variable dictionary
         let group = format!("{ds}#variables");
         assert_eq!(
@@ -334,10 +395,17 @@ fn demo_covers_the_three_tiers_with_the_expected_content() {
         .iter()
         .map(ToString::to_string)
         .collect();
-    assert!(description.iter().any(|d| d.contains("9203") && d.contains("262")), "{description:?}");
+    assert!(
+        description
+            .iter()
+            .any(|d| d.contains("9203") && d.contains("262")),
+        "{description:?}"
+    );
     assert_eq!(
         objects(&g, &column, &format!("{CSVW}propertyUrl")),
-        [named("https://ohdsi.github.io/CommonDataModel/cdm54.html#visit_occurrence")]
+        [named(
+            "https://ohdsi.github.io/CommonDataModel/cdm54.html#visit_occurrence"
+        )]
     );
     let preceding = format!("{ds}#column-visit_occurrence.preceding_visit_occurrence_id");
     assert_eq!(objects(&g, &preceding, &format!("{CSVW}name")).len(), 1);
@@ -350,9 +418,15 @@ fn demo_covers_the_three_tiers_with_the_expected_content() {
     );
     // the DOI is an adms:Identifier
     assert!(
-        objects(&g, &format!("{ds}#identifier-1"), "http://www.w3.org/2004/02/skos/core#notation")
-            .iter()
-            .any(|n| n.to_string().contains("https://doi.org/10.5072/chu-demo.passages-urgences"))
+        objects(
+            &g,
+            &format!("{ds}#identifier-1"),
+            "http://www.w3.org/2004/02/skos/core#notation"
+        )
+        .iter()
+        .any(|n| n
+            .to_string()
+            .contains("https://doi.org/10.5072/chu-demo.passages-urgences"))
     );
 }
 
@@ -441,12 +515,14 @@ fn validate(tool: &Path, name: &str, graph: &Graph) {
 
 #[test]
 fn demo_conforms_to_healthdcat_ap_as_a_whole_and_record_by_record() {
-    let Some(tool) = reference_validator() else { return };
+    let Some(tool) = reference_validator() else {
+        return;
+    };
     for file in demo_files() {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let whole = yaml_to_graph(&text, BASE)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let whole =
+            yaml_to_graph(&text, BASE).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         validate(&tool, &name, &whole);
         // Each record alone, as the node serves it at /datasets/{id}.
         for spec in parse_yaml(&text).unwrap() {
@@ -458,14 +534,18 @@ fn demo_conforms_to_healthdcat_ap_as_a_whole_and_record_by_record() {
 
 #[test]
 fn docs_example_conforms_to_healthdcat_ap() {
-    let Some(tool) = reference_validator() else { return };
+    let Some(tool) = reference_validator() else {
+        return;
+    };
     let graph = yaml_to_graph(&docs_example(), BASE).unwrap();
     validate(&tool, "docs-example", &graph);
 }
 
 #[test]
 fn minimal_record_conforms_to_healthdcat_ap() {
-    let Some(tool) = reference_validator() else { return };
+    let Some(tool) = reference_validator() else {
+        return;
+    };
     let graph = yaml_to_graph(MINIMAL, BASE).unwrap();
     // A minimal record conforms (no violation); it misses many recommended properties.
     let dir = std::env::temp_dir().join(format!("hublot-authoring-min-{}", std::process::id()));

@@ -284,16 +284,50 @@ impl std::fmt::Debug for SearchIndex {
 #[derive(Clone, Debug, Default)]
 struct UpsertScratch {
     text: Scratch,
-    tf: FastMap<u32, [u16; N_FIELDS]>,
+    tf: TermCounts,
     last: Vec<u32>,
     ids: Vec<u32>,
+}
+
+/// Per-field term frequencies of one document, keyed by term id without
+/// hashing: `pos[id]` indexes `counts` when `counts[pos[id]].0 == id`, so
+/// clearing is O(1) and stale positions are simply ignored.
+#[derive(Clone, Debug, Default)]
+struct TermCounts {
+    pos: Vec<u32>,
+    /// (term id, frequency per field), in order of first occurrence.
+    counts: Vec<(u32, [u16; N_FIELDS])>,
+}
+
+impl TermCounts {
+    fn clear(&mut self) {
+        self.counts.clear();
+    }
+
+    fn add(&mut self, id: u32, field: usize) {
+        let i = id as usize;
+        if i >= self.pos.len() {
+            self.pos.resize(i + 1, u32::MAX);
+        }
+        let p = self.pos[i] as usize;
+        if let Some((seen, counts)) = self.counts.get_mut(p)
+            && *seen == id
+        {
+            counts[field] = counts[field].saturating_add(1);
+            return;
+        }
+        self.pos[i] = u32::try_from(self.counts.len()).unwrap_or(u32::MAX);
+        let mut counts = [0; N_FIELDS];
+        counts[field] = 1;
+        self.counts.push((id, counts));
+    }
 }
 
 /// Terms and statistics gathered while indexing one document.
 struct Analysis<'a> {
     dict: &'a mut Dictionary,
     scratch: &'a mut Scratch,
-    tf: &'a mut FastMap<u32, [u16; N_FIELDS]>,
+    tf: &'a mut TermCounts,
     lens: [u32; N_FIELDS],
     /// Term ids produced by the last [`Analysis::add`].
     last: &'a mut Vec<u32>,
@@ -311,8 +345,7 @@ impl Analysis<'_> {
         last.clear();
         text::index_terms(text, whole, scratch, |term| {
             let id = dict.intern(term);
-            let counts = tf.entry(id).or_insert([0; N_FIELDS]);
-            counts[field] = counts[field].saturating_add(1);
+            tf.add(id, field);
             lens[field] = lens[field].saturating_add(1);
             last.push(id);
         });
@@ -418,14 +451,14 @@ impl SearchIndex {
         for variable in &doc.variables {
             ids.clear();
             analysis.add(VARIABLES, &variable.name, true);
-            ids.extend_from_slice(&analysis.last);
+            ids.extend_from_slice(analysis.last);
             for (_, label) in &variable.labels {
                 analysis.add(VARIABLES, label, false);
-                ids.extend_from_slice(&analysis.last);
+                ids.extend_from_slice(analysis.last);
             }
             for (_, description) in &variable.description {
                 analysis.add(VARIABLE_DESCRIPTIONS, description, false);
-                ids.extend_from_slice(&analysis.last);
+                ids.extend_from_slice(analysis.last);
             }
             ids.sort_unstable();
             ids.dedup();
@@ -438,8 +471,8 @@ impl SearchIndex {
         }
 
         let lens = analysis.lens;
-        let mut terms = Vec::with_capacity(tf.len());
-        for (&id, &tf) in tf.iter() {
+        let mut terms = Vec::with_capacity(tf.counts.len());
+        for &(id, tf) in &tf.counts {
             let postings = &mut self.dict.terms[id as usize].postings;
             let posting = Posting::new(slot, &tf);
             // New documents usually get the highest slot: append.
@@ -815,7 +848,7 @@ impl SearchIndex {
         if variables.iter().any(|&(n, _)| n == term_sets.len()) {
             variables.retain(|&(n, _)| n == term_sets.len());
         }
-        variables.sort_by(|a, b| b.0.cmp(&a.0));
+        variables.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
 
         Hit {
             id: doc.id.clone(),

@@ -31,10 +31,10 @@
 //!   `bronchiolite`), unless the query text ends with whitespace, which marks
 //!   the last word as complete. Prefix expansions score slightly below exact
 //!   matches.
-//! * Common French and English stop words (`de`, `la`, `the`, `of`, …) are
-//!   ignored in multi-term queries (except as the last, still-being-typed
-//!   term), so `taux de mortalité` matches `mortality_rate`-style records
-//!   that lack the word `de`.
+//! * Common French and English stop words (`de`, `la`, `l'`, `the`, `of`, …)
+//!   are ignored unless the query holds nothing else, so `taux de mortalité`
+//!   matches a `taux_mortalite` variable, and typing `mortalité de` keeps
+//!   the results of `mortalité` until the next word takes shape.
 //! * Ranking is BM25F: per-field term frequencies are length-normalised,
 //!   weighted (title and identifier ×3; keywords, variable names/labels and
 //!   table names ×2; descriptions and variable descriptions ×1), summed, then

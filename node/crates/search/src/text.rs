@@ -335,36 +335,27 @@ pub(crate) struct QueryTerm {
 const MAX_QUERY_TERMS: usize = 32;
 
 /// Analyses query text. The last term is a prefix unless the text ends with
-/// whitespace; stop words are dropped unless they are the only term or the
-/// last, prefix, term.
+/// whitespace. Stop words are dropped unless the query has nothing else
+/// (while typing `mortalité de`, the results stay those of `mortalité`
+/// instead of requiring a word starting with `de`).
 pub(crate) fn query_terms(text: &str) -> Vec<QueryTerm> {
     let tokens = tokenize(text);
     let prefix_last = !text.ends_with(char::is_whitespace);
     let last = tokens.len().saturating_sub(1);
+    let only_stop_words = tokens.iter().all(|t| STOP_WORDS.contains(&t.as_str()));
     let mut terms: Vec<QueryTerm> = Vec::new();
     for (i, raw) in tokens.iter().enumerate() {
-        let prefix = prefix_last && i == last;
-        if !prefix && tokens.len() > 1 && STOP_WORDS.contains(&raw.as_str()) {
+        if !only_stop_words && STOP_WORDS.contains(&raw.as_str()) {
             continue;
         }
         let term = QueryTerm {
             stem: stem(raw).into_owned(),
             raw: raw.clone(),
-            prefix,
+            prefix: prefix_last && i == last,
         };
         if !terms.contains(&term) {
             terms.push(term);
         }
-    }
-    if terms.is_empty()
-        && let Some(raw) = tokens.last()
-    {
-        // Only complete stop words: search them rather than nothing.
-        terms.push(QueryTerm {
-            stem: stem(raw).into_owned(),
-            raw: raw.clone(),
-            prefix: false,
-        });
     }
     terms.truncate(MAX_QUERY_TERMS);
     terms
@@ -460,16 +451,20 @@ mod tests {
 
         let terms = query_terms("mortalité de");
         let raws: Vec<_> = terms.iter().map(|t| (t.raw.as_str(), t.prefix)).collect();
-        assert_eq!(raws, [("mortalite", false), ("de", true)]);
+        assert_eq!(raws, [("mortalite", false)]);
 
         let terms = query_terms("hôpitaux ");
         assert_eq!(terms.len(), 1);
         assert_eq!(terms[0].stem, "hopital");
         assert!(!terms[0].prefix);
 
-        let terms = query_terms("the of ");
-        assert_eq!(terms.len(), 1);
-        assert_eq!(terms[0].raw, "of");
+        // Only stop words: keep them.
+        let terms = query_terms("the of");
+        let raws: Vec<_> = terms.iter().map(|t| (t.raw.as_str(), t.prefix)).collect();
+        assert_eq!(raws, [("the", false), ("of", true)]);
+
+        // Duplicates collapse.
+        assert_eq!(query_terms("date date ").len(), 1);
 
         assert!(query_terms(" - ").is_empty());
     }

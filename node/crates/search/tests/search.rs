@@ -228,8 +228,9 @@ fn several_terms_must_all_match() {
     assert_eq!(find(&index, "mortalité infantile"), ["both"]);
     assert_eq!(find(&index, "infantile mortalité"), ["both"]);
     assert!(find(&index, "mortalité cardiaque").is_empty());
-    // Stop words do not have to match.
+    // Stop words do not have to match, even while being typed.
     assert_eq!(find(&index, "mortalité de l'infantile"), ["both"]);
+    assert_eq!(find(&index, "infantile de").len(), 2);
     assert_eq!(find(&index, "mortalité").len(), 2);
 }
 
