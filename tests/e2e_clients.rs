@@ -138,8 +138,8 @@ fn node_clients() -> PathBuf {
 }
 
 fn run_client(name: &str, out: CommandOutput) {
-    println!("{name} output:\n{}", out.report());
     assert!(out.success(), "{name} reported failures: {}", out.report());
+    println!("{name} output:\n{}", out.report());
 }
 
 #[test]

@@ -23,14 +23,14 @@ parameters) and with content negotiation only:
 Prints one line per check and a summary; exits 1 when any check fails.
 """
 
+import socket
 import sys
 import traceback
 import urllib.error
-import urllib.request
 import warnings
 
 import rdflib
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.parser import create_input_source
 
@@ -47,7 +47,7 @@ from SPARQLWrapper import (
     XML,
     SPARQLWrapper,
 )
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -443,7 +443,7 @@ def sparqlwrapper_checks(runner, endpoint, only_conneg, state):
                 out.append(f"{rm}: HTTP {e.code}")
             except SPARQLWrapperException as e:
                 # SPARQLWrapper maps 400, 401, 404, 414 and 500 to its own exceptions.
-                expect(not isinstance(e, sw_module.SPARQLExceptions.EndPointInternalError), f"the update caused a server error: {e}")
+                expect(not isinstance(e, EndPointInternalError), f"the update caused a server error: {e}")
                 out.append(f"{rm}: {type(e).__name__}")
             else:
                 raise CheckFailed(f"the update ({rm}) was accepted")
@@ -468,6 +468,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     base = argv[1].rstrip("/")
+    # rdflib opens URLs without a time limit of its own.
+    socket.setdefaulttimeout(60)
     print(f"rdflib {rdflib.__version__}, SPARQLWrapper {sw_module.__version__}, node {base}", flush=True)
     runner = Runner()
     state = {}

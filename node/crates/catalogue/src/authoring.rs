@@ -295,6 +295,7 @@ macro_rules! hdeu_vocab {
 }
 
 /// EU access rights (`dct:accessRights`); Hublot uses the three HealthDCAT-AP tiers.
+#[rustfmt::skip]
 pub static ACCESS_RIGHT: Vocabulary = Vocabulary {
     what: "access right",
     namespace: eu_vocab!("access-right/"),
@@ -310,6 +311,7 @@ pub static ACCESS_RIGHT: Vocabulary = Vocabulary {
 };
 
 /// EU data themes (`dcat:theme`); HealthDCAT-AP requires `HEAL`.
+#[rustfmt::skip]
 pub static DATA_THEME: Vocabulary = Vocabulary {
     what: "data theme",
     namespace: eu_vocab!("data-theme/"),
@@ -318,31 +320,15 @@ pub static DATA_THEME: Vocabulary = Vocabulary {
     closed: true,
     form: CodeForm::Upper,
     codes: &[
-        (
-            "AGRI",
-            "Agriculture, fisheries, forestry and food",
-            "Agriculture, pêche, sylviculture et alimentation",
-        ),
+        ("AGRI", "Agriculture, fisheries, forestry and food", "Agriculture, pêche, sylviculture et alimentation"),
         ("ECON", "Economy and finance", "Économie et finances"),
-        (
-            "EDUC",
-            "Education, culture and sport",
-            "Éducation, culture et sport",
-        ),
+        ("EDUC", "Education, culture and sport", "Éducation, culture et sport"),
         ("ENER", "Energy", "Énergie"),
         ("ENVI", "Environment", "Environnement"),
-        (
-            "GOVE",
-            "Government and public sector",
-            "Gouvernement et secteur public",
-        ),
+        ("GOVE", "Government and public sector", "Gouvernement et secteur public"),
         ("HEAL", "Health", "Santé"),
         ("INTR", "International issues", "Questions internationales"),
-        (
-            "JUST",
-            "Justice, legal system and public safety",
-            "Justice, système juridique et sécurité publique",
-        ),
+        ("JUST", "Justice, legal system and public safety", "Justice, système juridique et sécurité publique"),
         ("OP_DATPRO", "Provisional data", "Données provisoires"),
         ("REGI", "Regions and cities", "Régions et villes"),
         ("SOCI", "Population and society", "Population et société"),
@@ -352,6 +338,7 @@ pub static DATA_THEME: Vocabulary = Vocabulary {
 };
 
 /// HealthData@EU health categories (`healthdcatap:healthCategory`), EHDS Article 51.
+#[rustfmt::skip]
 pub static HEALTH_CATEGORY: Vocabulary = Vocabulary {
     what: "health category",
     namespace: hdeu_vocab!("healthcategories/"),
@@ -360,75 +347,28 @@ pub static HEALTH_CATEGORY: Vocabulary = Vocabulary {
     closed: true,
     form: CodeForm::Upper,
     codes: &[
-        (
-            "DIOH",
-            "Data on factors impacting on health, including socio-economic, environmental and behavioural determinants of health",
-            "",
-        ),
-        (
-            "EHCT",
-            "Data from clinical trials, clinical studies, clinical investigations and performance studies",
-            "",
-        ),
+        ("DIOH", "Data on factors impacting on health, including socio-economic, environmental and behavioural determinants of health", ""),
+        ("EHCT", "Data from clinical trials, clinical studies, clinical investigations and performance studies", ""),
         ("EHRS", "Electronic health data from EHRs", ""),
-        (
-            "EINS",
-            "Health data from biobanks and associated databases",
-            "",
-        ),
+        ("EINS", "Health data from biobanks and associated databases", ""),
         ("EMRD", "Other health data from medical devices", ""),
         ("HGPD", "Human genetic, epigenomic and genomic data", ""),
-        (
-            "HPML",
-            "Other human molecular data such as proteomic, transcriptomic, metabolomic, lipidomic and other omic data",
-            "",
-        ),
-        (
-            "HRAD",
-            "Healthcare-related administrative data, including on dispensations, reimbursement claims and reimbursements",
-            "",
-        ),
-        (
-            "IDHP",
-            "Data on professional status, and on the specialisation and institution of health professionals involved in the treatment of a natural person",
-            "",
-        ),
-        (
-            "MRMR",
-            "Data from medical registries and mortality registries",
-            "",
-        ),
-        (
-            "NRPE",
-            "Aggregated data on healthcare needs, resources allocated to healthcare, the provision of and access to healthcare, healthcare expenditure and financing",
-            "",
-        ),
-        (
-            "PGEH",
-            "Personal electronic health data automatically generated through medical devices",
-            "",
-        ),
-        (
-            "PHDR",
-            "Data from population-based health data registries such as public health registries",
-            "",
-        ),
-        (
-            "RMMD",
-            "Data from registries for medicinal products and medical devices",
-            "",
-        ),
+        ("HPML", "Other human molecular data such as proteomic, transcriptomic, metabolomic, lipidomic and other omic data", ""),
+        ("HRAD", "Healthcare-related administrative data, including on dispensations, reimbursement claims and reimbursements", ""),
+        ("IDHP", "Data on professional status, and on the specialisation and institution of health professionals involved in the treatment of a natural person", ""),
+        ("MRMR", "Data from medical registries and mortality registries", ""),
+        ("NRPE", "Aggregated data on healthcare needs, resources allocated to healthcare, the provision of and access to healthcare, healthcare expenditure and financing", ""),
+        ("PGEH", "Personal electronic health data automatically generated through medical devices", ""),
+        ("PHDR", "Data from population-based health data registries such as public health registries", ""),
+        ("RMMD", "Data from registries for medicinal products and medical devices", ""),
         ("RPDG", "Data on pathogens that impact human health", ""),
-        (
-            "RQSH",
-            "Data from research cohorts, questionnaires and surveys related to health, after the first publication of the related results",
-            "",
-        ),
+        ("RQSH", "Data from research cohorts, questionnaires and surveys related to health, after the first publication of the related results", ""),
         ("WELA", "Data from wellness applications", ""),
     ],
 };
 
 /// HealthData@EU health themes (`healthdcatap:healthTheme`).
+#[rustfmt::skip]
 pub static HEALTH_THEME: Vocabulary = Vocabulary {
     what: "health theme",
     namespace: hdeu_vocab!("health-theme/"),
@@ -437,86 +377,31 @@ pub static HEALTH_THEME: Vocabulary = Vocabulary {
     closed: true,
     form: CodeForm::Upper,
     codes: &[
-        (
-            "ANTIMICROBIAL_CONTROL",
-            "Antimicrobial resistance & infection control",
-            "",
-        ),
-        (
-            "BLOOD_INFECTIONS",
-            "Blood-borne & sexually transmitted infections",
-            "",
-        ),
+        ("ANTIMICROBIAL_CONTROL", "Antimicrobial resistance & infection control", ""),
+        ("BLOOD_INFECTIONS", "Blood-borne & sexually transmitted infections", ""),
         ("CANCER_DISEASE", "Cancer", "Cancer"),
         ("CLIMATE_HEALTH", "Climate & planetary health", ""),
-        (
-            "EMERGENCY_SETTINGS",
-            "Emergencies, disasters, travel & humanitarian settings",
-            "",
-        ),
-        (
-            "ENTERIC_INFECTIONS",
-            "Enteric, water- & food-borne infections",
-            "",
-        ),
-        (
-            "ENVIRONMENTAL_HEALTH",
-            "Environmental, occupational & radiation health",
-            "",
-        ),
-        (
-            "HEALTH_PRODUCTS",
-            "Health products, technologies, data & research",
-            "",
-        ),
-        (
-            "HEALTH_SYSTEMS",
-            "Health systems, quality, care models & determinants",
-            "",
-        ),
-        (
-            "IMMUNIZATION_DISEASES",
-            "Immunization & vaccine-preventable diseases",
-            "Vaccination et maladies évitables par la vaccination",
-        ),
+        ("EMERGENCY_SETTINGS", "Emergencies, disasters, travel & humanitarian settings", ""),
+        ("ENTERIC_INFECTIONS", "Enteric, water- & food-borne infections", ""),
+        ("ENVIRONMENTAL_HEALTH", "Environmental, occupational & radiation health", ""),
+        ("HEALTH_PRODUCTS", "Health products, technologies, data & research", ""),
+        ("HEALTH_SYSTEMS", "Health systems, quality, care models & determinants", ""),
+        ("IMMUNIZATION_DISEASES", "Immunization & vaccine-preventable diseases", "Vaccination et maladies évitables par la vaccination"),
         ("INJURY_PREVENTION", "Injuries, envenoming & drowning", ""),
-        (
-            "LIFECOURSE_HEALTH",
-            "Life-course health: maternal, newborn, child, adolescent & ageing",
-            "",
-        ),
+        ("LIFECOURSE_HEALTH", "Life-course health: maternal, newborn, child, adolescent & ageing", ""),
         ("MENTAL_HEALTH", "Mental, neurological & substance use", ""),
-        (
-            "NONCOMMUNICABLE_DISEASES",
-            "Noncommunicable diseases: metabolic & cardiopulmonary",
-            "",
-        ),
+        ("NONCOMMUNICABLE_DISEASES", "Noncommunicable diseases: metabolic & cardiopulmonary", ""),
         ("NUTRITION_SECURITY", "Nutrition & food security", ""),
-        (
-            "REPRODUCTIVE_HEALTH",
-            "Sexual & reproductive health and rights",
-            "",
-        ),
-        (
-            "RESPIRATORY_DISEASES",
-            "Respiratory infectious diseases",
-            "Maladies infectieuses respiratoires",
-        ),
+        ("REPRODUCTIVE_HEALTH", "Sexual & reproductive health and rights", ""),
+        ("RESPIRATORY_DISEASES", "Respiratory infectious diseases", "Maladies infectieuses respiratoires"),
         ("SENSORY_HEALTH", "Oral, eye & sensory health", ""),
-        (
-            "TROPICAL_DISEASES",
-            "Neglected tropical, parasitic & fungal skin diseases",
-            "Maladies cutanées tropicales, parasitaires et fongiques négligées",
-        ),
-        (
-            "VECTOR_DISEASES",
-            "Vector-borne, zoonotic & viral diseases",
-            "",
-        ),
+        ("TROPICAL_DISEASES", "Neglected tropical, parasitic & fungal skin diseases", "Maladies cutanées tropicales, parasitaires et fongiques négligées"),
+        ("VECTOR_DISEASES", "Vector-borne, zoonotic & viral diseases", ""),
     ],
 };
 
 /// HealthData@EU coding systems (`healthdcatap:hasCodingSystem`).
+#[rustfmt::skip]
 pub static CODING_SYSTEM: Vocabulary = Vocabulary {
     what: "coding system",
     namespace: hdeu_vocab!("coding-system/"),
@@ -525,84 +410,32 @@ pub static CODING_SYSTEM: Vocabulary = Vocabulary {
     closed: true,
     form: CodeForm::Upper,
     codes: &[
-        (
-            "ATC",
-            "Anatomical Therapeutic Chemical Classification System",
-            "Système de classification anatomique, thérapeutique et chimique",
-        ),
+        ("ATC", "Anatomical Therapeutic Chemical Classification System", "Système de classification anatomique, thérapeutique et chimique"),
         ("DICOM-CT", "DICOM Controlled Terminology", ""),
         ("EDQM", "EDQM Standard Terms", ""),
-        (
-            "EMA-SPOR",
-            "EMA Substances, Products, Organisations and Referentials",
-            "",
-        ),
+        ("EMA-SPOR", "EMA Substances, Products, Organisations and Referentials", ""),
         ("EMDN", "European Medical Device Nomenclature", ""),
         ("GMDN", "Global Medical Device Nomenclature", ""),
         ("HGNC", "HUGO Gene Nomenclature Committee gene names", ""),
         ("HPO", "Human Phenotype Ontology", ""),
-        (
-            "ICD-10",
-            "International Classification of Diseases, 10th revision",
-            "Classification internationale des maladies, 10e révision",
-        ),
-        (
-            "ICD-10-NAT",
-            "National modification of ICD-10",
-            "Modification nationale de la CIM-10",
-        ),
-        (
-            "ICD-11",
-            "International Classification of Diseases, 11th revision",
-            "",
-        ),
+        ("ICD-10", "International Classification of Diseases, 10th revision", "Classification internationale des maladies, 10e révision"),
+        ("ICD-10-NAT", "National modification of ICD-10", "Modification nationale de la CIM-10"),
+        ("ICD-11", "International Classification of Diseases, 11th revision", ""),
         ("ICD-9-CM", "ICD-9 Clinical Modification", ""),
-        (
-            "ICD-O",
-            "International Classification of Diseases for Oncology",
-            "",
-        ),
-        (
-            "ICF",
-            "International Classification of Functioning, Disability and Health",
-            "Classification internationale du fonctionnement, du handicap et de la santé",
-        ),
-        (
-            "ICHI",
-            "International Classification of Health Interventions",
-            "",
-        ),
-        (
-            "ICPC-2",
-            "International Classification of Primary Care, second edition",
-            "",
-        ),
-        (
-            "ICPC-3",
-            "International Classification of Primary Care, third revision",
-            "",
-        ),
-        (
-            "LOINC",
-            "Logical Observation Identifiers Names and Codes",
-            "",
-        ),
+        ("ICD-O", "International Classification of Diseases for Oncology", ""),
+        ("ICF", "International Classification of Functioning, Disability and Health", "Classification internationale du fonctionnement, du handicap et de la santé"),
+        ("ICHI", "International Classification of Health Interventions", ""),
+        ("ICPC-2", "International Classification of Primary Care, second edition", ""),
+        ("ICPC-3", "International Classification of Primary Care, third revision", ""),
+        ("LOINC", "Logical Observation Identifiers Names and Codes", ""),
         ("MEDDRA", "Medical Dictionary for Regulatory Activities", ""),
         ("MESH", "Medical Subject Headings", ""),
         ("NCIT", "NCI Thesaurus", ""),
         ("NPU", "Nomenclature for Properties and Units", ""),
         ("OHDSI-VOCAB", "OHDSI Standardized Vocabularies", ""),
-        (
-            "OPS",
-            "Operation and Procedure Classification System (OPS)",
-            "",
-        ),
+        ("OPS", "Operation and Procedure Classification System (OPS)", ""),
         ("ORDO", "Orphanet Rare Disease Ontology", ""),
-        (
-            "ORPHACODE",
-            "ORPHAcodes (Orphanet nomenclature of rare diseases)",
-            "",
-        ),
+        ("ORPHACODE", "ORPHAcodes (Orphanet nomenclature of rare diseases)", ""),
         ("PROC-CODES-NAT", "National procedure classification", ""),
         ("RXNORM", "RxNorm", ""),
         ("SNOMED-CT", "SNOMED CT", ""),
@@ -613,6 +446,7 @@ pub static CODING_SYSTEM: Vocabulary = Vocabulary {
 };
 
 /// HealthData@EU technical standards (`dct:conformsTo`). Open: any well-formed code.
+#[rustfmt::skip]
 pub static STANDARD: Vocabulary = Vocabulary {
     what: "health technical standard",
     namespace: hdeu_vocab!("standard/"),
@@ -621,56 +455,25 @@ pub static STANDARD: Vocabulary = Vocabulary {
     closed: false,
     form: CodeForm::Upper,
     codes: &[
-        (
-            "CDA",
-            "Clinical Document Architecture",
-            "Architecture des documents cliniques",
-        ),
+        ("CDA", "Clinical Document Architecture", "Architecture des documents cliniques"),
         ("CDISC-SDTM", "CDISC Study Data Tabulation Model", ""),
-        (
-            "DICOM",
-            "Digital Imaging and Communications in Medicine",
-            "",
-        ),
-        (
-            "ECRIN-CRMDR",
-            "ECRIN Metadata Schemas",
-            "Schémas de métadonnées ECRIN",
-        ),
-        (
-            "FAIRSHARING",
-            "FAIRsharing Application Schema",
-            "Schéma d'application FAIRsharing",
-        ),
+        ("DICOM", "Digital Imaging and Communications in Medicine", ""),
+        ("ECRIN-CRMDR", "ECRIN Metadata Schemas", "Schémas de métadonnées ECRIN"),
+        ("FAIRSHARING", "FAIRsharing Application Schema", "Schéma d'application FAIRsharing"),
         ("FHIR", "HL7 Fast Healthcare Interoperability Resources", ""),
         ("IDMP", "Identification of Medicinal Products", ""),
         ("INSPIRE", "INSPIRE", ""),
-        (
-            "ISO-13606-1",
-            "ISO 13606-1 Electronic health record communication: reference model",
-            "",
-        ),
-        (
-            "ISO-13940",
-            "ISO 13940 System of concepts to support continuity of care",
-            "",
-        ),
-        (
-            "MIABIS",
-            "Minimum Information About BIobank data Sharing",
-            "",
-        ),
-        (
-            "OMOP-CDM",
-            "OMOP Common Data Model",
-            "Modèle de données commun OMOP",
-        ),
+        ("ISO-13606-1", "ISO 13606-1 Electronic health record communication: reference model", ""),
+        ("ISO-13940", "ISO 13940 System of concepts to support continuity of care", ""),
+        ("MIABIS", "Minimum Information About BIobank data Sharing", ""),
+        ("OMOP-CDM", "OMOP Common Data Model", "Modèle de données commun OMOP"),
         ("OPENEHR", "openEHR", ""),
         ("PHIRI", "PHIRI", ""),
     ],
 };
 
 /// HealthData@EU publisher types (`dct:type` of agents). Open: any well-formed code.
+#[rustfmt::skip]
 pub static PUBLISHER_TYPE: Vocabulary = Vocabulary {
     what: "publisher type",
     namespace: hdeu_vocab!("publisher-type/"),
@@ -679,48 +482,21 @@ pub static PUBLISHER_TYPE: Vocabulary = Vocabulary {
     closed: false,
     form: CodeForm::Lower,
     codes: &[
-        (
-            "administrative-institution",
-            "Administrative institution",
-            "Institution administrative",
-        ),
-        (
-            "gov-public-sector-org",
-            "Government and public sector organisation",
-            "",
-        ),
+        ("administrative-institution", "Administrative institution", "Institution administrative"),
+        ("gov-public-sector-org", "Government and public sector organisation", ""),
         ("healthcare-providers", "Healthcare providers", ""),
-        (
-            "national-authority",
-            "National authority",
-            "Autorité nationale",
-        ),
+        ("national-authority", "National authority", "Autorité nationale"),
         ("non-gov-org", "Non-governmental organisation", ""),
-        (
-            "outpatient-institution",
-            "Outpatient institution",
-            "Établissement ambulatoire",
-        ),
+        ("outpatient-institution", "Outpatient institution", "Établissement ambulatoire"),
         ("pathology-registry", "Pathology registry", ""),
-        (
-            "public-health-institute",
-            "Public health institute",
-            "Institut de santé publique",
-        ),
-        (
-            "public-health-registry",
-            "Public health registry",
-            "Registre de santé publique",
-        ),
-        (
-            "research-institute-org",
-            "Research institute or organisation",
-            "",
-        ),
+        ("public-health-institute", "Public health institute", "Institut de santé publique"),
+        ("public-health-registry", "Public health registry", "Registre de santé publique"),
+        ("research-institute-org", "Research institute or organisation", ""),
     ],
 };
 
 /// HealthData@EU health activities (`dct:type` of `prov:wasGeneratedBy`). Open.
+#[rustfmt::skip]
 pub static HEALTH_ACTIVITY: Vocabulary = Vocabulary {
     what: "health activity",
     namespace: hdeu_vocab!("health-activity/"),
@@ -729,29 +505,18 @@ pub static HEALTH_ACTIVITY: Vocabulary = Vocabulary {
     closed: false,
     form: CodeForm::Upper,
     codes: &[
-        (
-            "ADMISSION_DISCHARGE",
-            "Patient admission, care and discharge",
-            "Admission, soins et sortie des patients",
-        ),
+        ("ADMISSION_DISCHARGE", "Patient admission, care and discharge", "Admission, soins et sortie des patients"),
         ("GEOSPATIAL_MONITORING", "Geospatial monitoring", ""),
-        (
-            "HEALTH_REGISTRIES",
-            "National Health Registries",
-            "Registres nationaux de la santé",
-        ),
+        ("HEALTH_REGISTRIES", "National Health Registries", "Registres nationaux de la santé"),
         ("HEALTH_SURVEY", "Health survey", "Enquête sur la santé"),
         ("HEALTHCARE_VISIT", "Healthcare visit", "Visite de santé"),
-        (
-            "PROBABILITY_SURVEY",
-            "Probability survey",
-            "Enquête de probabilité",
-        ),
+        ("PROBABILITY_SURVEY", "Probability survey", "Enquête de probabilité"),
         ("ROUTINE_RECORDS", "Routine records", ""),
     ],
 };
 
 /// EU dataset types (`dct:type` of the dataset).
+#[rustfmt::skip]
 pub static DATASET_TYPE: Vocabulary = Vocabulary {
     what: "dataset type",
     namespace: eu_vocab!("dataset-type/"),
@@ -770,11 +535,7 @@ pub static DATASET_TYPE: Vocabulary = Vocabulary {
         ("DSCRP_SERV", "Service description", ""),
         ("GEOSPATIAL", "Geospatial data", ""),
         ("GLOSSARY", "Glossary", ""),
-        (
-            "HVD",
-            "High-value dataset",
-            "Ensemble de données de forte valeur",
-        ),
+        ("HVD", "High-value dataset", "Ensemble de données de forte valeur"),
         ("IEPD", "Information exchange package description", ""),
         ("MAPPING", "Mapping", ""),
         ("NAL", "Name authority list", "Liste d’autorité de noms"),
@@ -793,6 +554,7 @@ pub static DATASET_TYPE: Vocabulary = Vocabulary {
 };
 
 /// EU frequencies (`dct:accrualPeriodicity`).
+#[rustfmt::skip]
 pub static FREQUENCY: Vocabulary = Vocabulary {
     what: "frequency",
     namespace: eu_vocab!("frequency/"),
@@ -845,6 +607,7 @@ pub static FREQUENCY: Vocabulary = Vocabulary {
 };
 
 /// EU planned availability (`dcatap:availability` of a distribution).
+#[rustfmt::skip]
 pub static AVAILABILITY: Vocabulary = Vocabulary {
     what: "planned availability",
     namespace: eu_vocab!("planned-availability/"),
@@ -861,6 +624,7 @@ pub static AVAILABILITY: Vocabulary = Vocabulary {
 };
 
 /// EU distribution status (`adms:status` of a distribution).
+#[rustfmt::skip]
 pub static DISTRIBUTION_STATUS: Vocabulary = Vocabulary {
     what: "distribution status",
     namespace: eu_vocab!("distribution-status/"),
@@ -877,6 +641,7 @@ pub static DISTRIBUTION_STATUS: Vocabulary = Vocabulary {
 };
 
 /// ADMS licence types (`dct:type` of a licence document).
+#[rustfmt::skip]
 pub static LICENCE_TYPE: Vocabulary = Vocabulary {
     what: "ADMS licence type",
     namespace: "http://purl.org/adms/licencetype/",
@@ -894,24 +659,17 @@ pub static LICENCE_TYPE: Vocabulary = Vocabulary {
         ("NonCommercialUseOnly", "Non-commercial use only", ""),
         ("OtherRestrictiveClauses", "Other restrictive clauses", ""),
         ("PublicDomain", "Public domain", ""),
-        (
-            "ReservedNames-Endorsement-OfficialStatus",
-            "Reserved names / endorsement / official status",
-            "",
-        ),
+        ("ReservedNames-Endorsement-OfficialStatus", "Reserved names / endorsement / official status", ""),
         ("RoyaltiesRequired", "Royalties required", ""),
         ("ShareAlike-Compatible", "Share-alike, compatible", ""),
-        (
-            "ShareAlike-NotCompatible",
-            "Share-alike, not compatible",
-            "",
-        ),
+        ("ShareAlike-NotCompatible", "Share-alike, not compatible", ""),
         ("UnknownIPR", "Unknown IPR", ""),
         ("ViralEffect-ShareAlike", "Viral effect (share-alike)", ""),
     ],
 };
 
 /// EU licences (`dct:license`). Open: any well-formed code of the EU licence table.
+#[rustfmt::skip]
 pub static LICENCE: Vocabulary = Vocabulary {
     what: "EU licence",
     namespace: eu_vocab!("licence/"),
@@ -921,33 +679,13 @@ pub static LICENCE: Vocabulary = Vocabulary {
     form: CodeForm::Upper,
     codes: &[
         ("CC0", "Creative Commons CC0 1.0 Universal", ""),
-        (
-            "CC_BY_4_0",
-            "Creative Commons Attribution 4.0 International",
-            "",
-        ),
-        (
-            "CC_BYNC_4_0",
-            "Creative Commons Attribution-NonCommercial 4.0 International",
-            "",
-        ),
-        (
-            "CC_BYND_4_0",
-            "Creative Commons Attribution-NoDerivatives 4.0 International",
-            "",
-        ),
-        (
-            "CC_BYSA_4_0",
-            "Creative Commons Attribution-ShareAlike 4.0 International",
-            "",
-        ),
+        ("CC_BY_4_0", "Creative Commons Attribution 4.0 International", ""),
+        ("CC_BYNC_4_0", "Creative Commons Attribution-NonCommercial 4.0 International", ""),
+        ("CC_BYND_4_0", "Creative Commons Attribution-NoDerivatives 4.0 International", ""),
+        ("CC_BYSA_4_0", "Creative Commons Attribution-ShareAlike 4.0 International", ""),
         ("ODC_BY", "Open Data Commons Attribution License", ""),
         ("ODC_ODBL", "Open Data Commons Open Database License", ""),
-        (
-            "ODC_PDDL",
-            "Open Data Commons Public Domain Dedication and License",
-            "",
-        ),
+        ("ODC_PDDL", "Open Data Commons Public Domain Dedication and License", ""),
     ],
 };
 
@@ -964,6 +702,7 @@ fn known_licence_types(code: &str) -> &'static [&'static str] {
 }
 
 /// EU languages (`dct:language`), ISO 639-3 codes. Open.
+#[rustfmt::skip]
 pub static LANGUAGE: Vocabulary = Vocabulary {
     what: "language",
     namespace: eu_vocab!("language/"),
@@ -983,6 +722,7 @@ pub static LANGUAGE: Vocabulary = Vocabulary {
 };
 
 /// EU countries (`dct:spatial`), ISO 3166 alpha-3 based codes. Open.
+#[rustfmt::skip]
 pub static COUNTRY: Vocabulary = Vocabulary {
     what: "country",
     namespace: eu_vocab!("country/"),
@@ -1003,6 +743,7 @@ pub static COUNTRY: Vocabulary = Vocabulary {
 };
 
 /// EU places (`dct:spatial`). Open.
+#[rustfmt::skip]
 pub static PLACE: Vocabulary = Vocabulary {
     what: "place",
     namespace: eu_vocab!("place/"),
@@ -1014,6 +755,7 @@ pub static PLACE: Vocabulary = Vocabulary {
 };
 
 /// EU continents (`dct:spatial`). Open.
+#[rustfmt::skip]
 pub static CONTINENT: Vocabulary = Vocabulary {
     what: "continent",
     namespace: eu_vocab!("continent/"),
@@ -1025,6 +767,7 @@ pub static CONTINENT: Vocabulary = Vocabulary {
 };
 
 /// EU file types (`dct:format` of a distribution). Open.
+#[rustfmt::skip]
 pub static FILE_TYPE: Vocabulary = Vocabulary {
     what: "file type",
     namespace: eu_vocab!("file-type/"),
@@ -1047,6 +790,7 @@ pub static FILE_TYPE: Vocabulary = Vocabulary {
 };
 
 /// EU currencies (`cv:currency` of a fee). Open.
+#[rustfmt::skip]
 pub static CURRENCY: Vocabulary = Vocabulary {
     what: "currency",
     namespace: eu_vocab!("currency/"),
@@ -1567,96 +1311,27 @@ checked_string!(
     }
 );
 
+#[rustfmt::skip]
 const CSVW_DATATYPES: &[&str] = &[
-    "any",
-    "anyAtomicType",
-    "anyURI",
-    "base64Binary",
-    "binary",
-    "boolean",
-    "byte",
-    "date",
-    "dateTime",
-    "dateTimeStamp",
-    "datetime",
-    "dayTimeDuration",
-    "decimal",
-    "double",
-    "duration",
-    "float",
-    "gDay",
-    "gMonth",
-    "gMonthDay",
-    "gYear",
-    "gYearMonth",
-    "hexBinary",
-    "html",
-    "int",
-    "integer",
-    "json",
-    "language",
-    "long",
-    "Name",
-    "negativeInteger",
-    "NMTOKEN",
-    "nonNegativeInteger",
-    "nonPositiveInteger",
-    "normalizedString",
-    "number",
-    "positiveInteger",
-    "QName",
-    "short",
-    "string",
-    "time",
-    "token",
-    "unsignedByte",
-    "unsignedInt",
-    "unsignedLong",
-    "unsignedShort",
-    "xml",
-    "yearMonthDuration",
+    "any", "anyAtomicType", "anyURI", "base64Binary", "binary", "boolean", "byte", "date",
+    "dateTime", "dateTimeStamp", "datetime", "dayTimeDuration", "decimal", "double", "duration",
+    "float", "gDay", "gMonth", "gMonthDay", "gYear", "gYearMonth", "hexBinary", "html", "int",
+    "integer", "json", "language", "long", "Name", "negativeInteger", "NMTOKEN",
+    "nonNegativeInteger", "nonPositiveInteger", "normalizedString", "number", "positiveInteger",
+    "QName", "short", "string", "time", "token", "unsignedByte", "unsignedInt", "unsignedLong",
+    "unsignedShort", "xml", "yearMonthDuration",
 ];
 
+#[rustfmt::skip]
 const OMOP_TABLES: &[&str] = &[
-    "care_site",
-    "cdm_source",
-    "cohort",
-    "cohort_definition",
-    "concept",
-    "concept_ancestor",
-    "concept_class",
-    "concept_relationship",
-    "concept_synonym",
-    "condition_era",
-    "condition_occurrence",
-    "cost",
-    "death",
-    "device_exposure",
-    "domain",
-    "dose_era",
-    "drug_era",
-    "drug_exposure",
-    "drug_strength",
-    "episode",
-    "episode_event",
-    "fact_relationship",
-    "location",
-    "measurement",
-    "metadata",
-    "note",
-    "note_nlp",
-    "observation",
-    "observation_period",
-    "payer_plan_period",
-    "person",
-    "procedure_occurrence",
-    "provider",
-    "relationship",
-    "source_to_concept_map",
-    "specimen",
-    "visit_detail",
-    "visit_occurrence",
-    "vocabulary",
+    "care_site", "cdm_source", "cohort", "cohort_definition", "concept", "concept_ancestor",
+    "concept_class", "concept_relationship", "concept_synonym", "condition_era",
+    "condition_occurrence", "cost", "death", "device_exposure", "domain", "dose_era",
+    "drug_era", "drug_exposure", "drug_strength", "episode", "episode_event",
+    "fact_relationship", "location", "measurement", "metadata", "note", "note_nlp",
+    "observation", "observation_period", "payer_plan_period", "person", "procedure_occurrence",
+    "provider", "relationship", "source_to_concept_map", "specimen", "visit_detail",
+    "visit_occurrence", "vocabulary",
 ];
 
 /// The documentation of the OMOP CDM 5.4, one anchor per table.

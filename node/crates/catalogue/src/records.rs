@@ -187,8 +187,8 @@ ex:orphan dct:title "kept" .
         assert_eq!(records.len(), 2);
         let a = &records[0];
         assert_eq!(a.identifier, "A");
-        // dataset + org + distribution + orphan
-        assert_eq!(a.graph.len(), 3 + 1 + 1 + 1);
+        // 4 on the dataset + the distribution's title + org + orphan
+        assert_eq!(a.graph.len(), 4 + 1 + 1 + 1);
         let b = &records[1];
         // b's relation to a does not pull a's description in
         assert_eq!(b.graph.len(), 4 + 1 + 1);

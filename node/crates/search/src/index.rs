@@ -287,45 +287,56 @@ struct UpsertScratch {
     tf: TermCounts,
     last: Vec<u32>,
     ids: Vec<u32>,
+    cache: TermCache,
 }
 
-/// Per-field term frequencies of one document, keyed by term id without
-/// hashing: `pos[id]` indexes `counts` when `counts[pos[id]].0 == id`, so
-/// clearing is O(1) and stale positions are simply ignored.
+/// Slots in [`TermCache`] (a power of two).
+const TERM_CACHE_SLOTS: usize = 4096;
+
+/// Small direct-mapped cache of recently interned short terms (up to 16
+/// bytes, packed into a `u128`), so that frequent words resolve from a
+/// compact table that stays in the CPU cache instead of a dictionary lookup
+/// chasing a heap pointer. Cleared whenever a term id is released, so it
+/// never returns a recycled id.
 #[derive(Clone, Debug, Default)]
-struct TermCounts {
-    pos: Vec<u32>,
-    /// (term id, frequency per field), in order of first occurrence.
-    counts: Vec<(u32, [u16; N_FIELDS])>,
+struct TermCache {
+    /// (packed term, term id); a zero key marks an empty slot.
+    slots: Vec<(u128, u32)>,
 }
 
-impl TermCounts {
-    fn clear(&mut self) {
-        self.counts.clear();
+impl TermCache {
+    fn intern(&mut self, dict: &mut Dictionary, term: &str) -> u32 {
+        let bytes = term.as_bytes();
+        if bytes.is_empty() || bytes.len() > 16 {
+            return dict.intern(term);
+        }
+        // Terms hold no NUL bytes, so zero padding is unambiguous.
+        let mut packed = [0u8; 16];
+        packed[..bytes.len()].copy_from_slice(bytes);
+        let key = u128::from_le_bytes(packed);
+        if self.slots.is_empty() {
+            self.slots = vec![(0, 0); TERM_CACHE_SLOTS];
+        }
+        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.slots[(mixed >> 52) as usize & (TERM_CACHE_SLOTS - 1)];
+        if slot.0 == key {
+            return slot.1;
+        }
+        let id = dict.intern(term);
+        *slot = (key, id);
+        id
     }
 
-    fn add(&mut self, id: u32, field: usize) {
-        let i = id as usize;
-        if i >= self.pos.len() {
-            self.pos.resize(i + 1, u32::MAX);
-        }
-        let p = self.pos[i] as usize;
-        if let Some((seen, counts)) = self.counts.get_mut(p)
-            && *seen == id
-        {
-            counts[field] = counts[field].saturating_add(1);
-            return;
-        }
-        self.pos[i] = u32::try_from(self.counts.len()).unwrap_or(u32::MAX);
-        let mut counts = [0; N_FIELDS];
-        counts[field] = 1;
-        self.counts.push((id, counts));
+    fn clear(&mut self) {
+        self.slots = Vec::new();
     }
 }
 
 /// Terms and statistics gathered while indexing one document.
 struct Analysis<'a> {
     dict: &'a mut Dictionary,
+    cache: &'a mut TermCache,
     scratch: &'a mut Scratch,
     tf: &'a mut TermCounts,
     lens: [u32; N_FIELDS],
@@ -337,6 +348,7 @@ impl Analysis<'_> {
     fn add(&mut self, field: usize, text: &str, whole: bool) {
         let Self {
             dict,
+            cache,
             scratch,
             tf,
             lens,
@@ -344,7 +356,7 @@ impl Analysis<'_> {
         } = self;
         last.clear();
         text::index_terms(text, whole, scratch, |term| {
-            let id = dict.intern(term);
+            let id = cache.intern(dict, term);
             tf.add(id, field);
             lens[field] = lens[field].saturating_add(1);
             last.push(id);
@@ -427,10 +439,12 @@ impl SearchIndex {
             tf,
             last,
             ids,
+            cache,
         } = &mut self.scratch;
         tf.clear();
         let mut analysis = Analysis {
             dict: &mut self.dict,
+            cache,
             scratch,
             tf,
             lens: [0; N_FIELDS],
@@ -534,6 +548,7 @@ impl SearchIndex {
             }
             if postings.is_empty() {
                 self.dict.release(id);
+                self.scratch.cache.clear();
             }
         }
         let lens = std::mem::take(&mut self.lens[slot as usize]);

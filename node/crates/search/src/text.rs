@@ -61,7 +61,17 @@ fn is_single_piece(run: &str) -> bool {
         return true;
     };
     let digits = first.is_numeric();
-    chars.all(|c| c.is_numeric() == digits && !c.is_uppercase())
+    chars.all(|c| {
+        let (numeric, upper) = if c.is_ascii() {
+            (c.is_ascii_digit(), c.is_ascii_uppercase())
+        } else if ('\u{C0}'..='\u{FF}').contains(&c) {
+            // Latin-1 letters: uppercase up to Þ (U+DE), lowercase after.
+            (false, c <= '\u{DE}')
+        } else {
+            (c.is_numeric(), c.is_uppercase())
+        };
+        numeric == digits && !upper
+    })
 }
 
 /// Reusable buffers for word splitting, so analysing a document allocates

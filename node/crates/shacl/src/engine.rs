@@ -904,7 +904,7 @@ impl Run<'_> {
             Constraint::Closed { allowed } => {
                 let allowed: Vec<TermId> = allowed.iter().map(|i| self.id(*i)).collect();
                 for &v in values {
-                    for &(p, o) in self.data.outgoing(v) {
+                    for (p, o) in self.data.outgoing(v) {
                         if !allowed.contains(&p) {
                             out.push(Raw {
                                 focus: RawTerm::Id(focus),
@@ -958,10 +958,7 @@ impl Run<'_> {
                 if sc.deactivated {
                     return true;
                 }
-                let outcome = match self.data.sparql_store() {
-                    Ok(store) => sc.evaluate(store, self.data.term(focus), &shape.node),
-                    Err(e) => SparqlOutcome::Failure(format!("no SPARQL store: {e}")),
-                };
+                let outcome = sc.evaluate(self.data, self.data.term(focus), &shape.node);
                 let component = "sh:SPARQLConstraintComponent";
                 match outcome {
                     SparqlOutcome::Failure(msg) => out.push(Raw {

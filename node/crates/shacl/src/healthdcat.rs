@@ -631,7 +631,7 @@ fn owners(
         owner.insert(start, m);
         let mut stack = vec![start];
         while let Some(n) = stack.pop() {
-            for &(_, o) in dg.outgoing(n) {
+            for (_, o) in dg.outgoing(n) {
                 if all_datasets.contains(&o) || owner.contains_key(&o) {
                     continue;
                 }

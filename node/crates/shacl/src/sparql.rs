@@ -1,5 +1,5 @@
 //! SHACL-SPARQL SELECT-based constraints (`sh:sparql [ sh:select "…" ]`), evaluated
-//! with oxigraph on an in-memory copy of the data graph.
+//! by oxigraph's SPARQL engine directly on the indexed data graph.
 //!
 //! `$this` is pre-bound to the focus node through oxigraph's variable substitution
 //! (the SPARQL equivalent of a `VALUES` clause), so focus nodes that are blank nodes
@@ -9,7 +9,7 @@
 
 use crate::ShaclError;
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
-use oxigraph::store::Store;
+use crate::data::DataGraph;
 use oxrdf::Term;
 
 /// One `sh:sparql` constraint of a shape.
@@ -60,13 +60,13 @@ impl SparqlConstraint {
         })
     }
 
-    pub(crate) fn evaluate(&self, store: &Store, focus: &Term, shape: &Term) -> SparqlOutcome {
+    pub(crate) fn evaluate(&self, data: &DataGraph, focus: &Term, shape: &Term) -> SparqlOutcome {
         let mut bindings = vec![(var("this"), focus.clone())];
         if self.mentions_current_shape {
             bindings.push((var("currentShape"), shape.clone()));
         }
         loop {
-            match self.run(store, &bindings) {
+            match self.run(data, &bindings) {
                 Ok(outcome) => return outcome,
                 Err(QueryEvaluationError::NotExistingSubstitutedVariable(v)) => {
                     // The query does not use that variable at all: nothing to pre-bind.
@@ -84,7 +84,7 @@ impl SparqlConstraint {
 
     fn run(
         &self,
-        store: &Store,
+        data: &DataGraph,
         bindings: &[(Variable, Term)],
     ) -> Result<SparqlOutcome, QueryEvaluationError> {
         let mut prepared = match SparqlEvaluator::new().parse_query(&self.query) {
@@ -99,7 +99,7 @@ impl SparqlConstraint {
         for (v, t) in bindings {
             prepared = prepared.substitute_variable(v.clone(), t.clone());
         }
-        let QueryResults::Solutions(solutions) = prepared.on_store(store).execute()? else {
+        let QueryResults::Solutions(solutions) = prepared.on_queryable_dataset(data).execute()? else {
             return Ok(SparqlOutcome::Failure(format!(
                 "the sh:select of {} is not a SELECT query",
                 self.node

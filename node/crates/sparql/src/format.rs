@@ -255,6 +255,8 @@ pub(crate) fn format_param_to_accept(value: &str) -> Result<String, SparqlError>
         "csv" => "text/csv",
         "tsv" => "text/tab-separated-values",
         "turtle" | "ttl" => "text/turtle",
+        // Turtle is a subset of N3: an N3 client reads it.
+        "n3" => "text/turtle",
         "ntriples" | "n-triples" | "nt" => "application/n-triples",
         "rdfxml" | "rdf+xml" | "rdf/xml" | "rdf" | "owl" => "application/rdf+xml",
         "jsonld" | "json-ld" => "application/ld+json",

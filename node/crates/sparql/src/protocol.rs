@@ -291,14 +291,22 @@ pub fn prepare(req: &ProtocolRequest<'_>, limits: &SparqlLimits) -> Result<Prepa
             "the update parameter is not accepted",
         ));
     }
-    if params.formats.len() > 1 {
-        return Err(SparqlError::BadRequest(
-            "the format parameter is given more than once".to_owned(),
-        ));
-    }
-    let accept = match params.formats.first() {
-        Some(format) => Some(format_param_to_accept(format)?),
-        None => req.accept.map(str::to_owned),
+    // Clients such as SPARQLWrapper send the same format under several names (`format`,
+    // `output`), sometimes both as a short name and as a media type: every value joins one
+    // Accept list, in the order given, and negotiation picks the first the query supports.
+    let accept = if params.formats.is_empty() {
+        req.accept.map(str::to_owned)
+    } else {
+        let mut ranges: Vec<String> = Vec::new();
+        for format in &params.formats {
+            for range in format_param_to_accept(format)?.split(',') {
+                let range = range.trim().to_owned();
+                if !ranges.contains(&range) {
+                    ranges.push(range);
+                }
+            }
+        }
+        Some(ranges.join(", "))
     };
 
     let text = match direct_query {

@@ -391,13 +391,13 @@ fn conflicting_and_missing_parameters() {
             .status(),
         400
     );
+    // Two formats: one Accept list, the first that fits wins.
     let url_query = format!("query={q}&format=json&format=xml");
-    assert_eq!(
-        prepare(&get_request(&url_query, None), &limits)
-            .unwrap_err()
-            .status(),
-        400
-    );
+    let Prepared::Query(prepared) = prepare(&get_request(&url_query, None), &limits).unwrap()
+    else {
+        panic!("expected a query");
+    };
+    assert_eq!(prepared.content_type(), "application/sparql-results+json");
     let url_query = format!("query={q}&format=yaml");
     assert_eq!(
         prepare(&get_request(&url_query, None), &limits)
@@ -1014,4 +1014,39 @@ fn service_description_in_turtle_and_other_formats() {
     let err = service_description_response(endpoint, Some("application/sparql-results+json"))
         .unwrap_err();
     assert_eq!(err.status(), 406);
+}
+
+#[test]
+fn repeated_format_parameters_as_sparqlwrapper_sends_them() {
+    let limits = SparqlLimits::default();
+    let q = enc("SELECT * WHERE { ?s ?p ?o }");
+    let url_query = format!("query={q}&format=json&output=json&results=json");
+    let Prepared::Query(prepared) = prepare(&get_request(&url_query, None), &limits).unwrap()
+    else {
+        panic!("expected a query");
+    };
+    assert_eq!(prepared.content_type(), "application/sparql-results+json");
+    let url_query = format!(
+        "query={}&format=rdf%2Bxml&format=application%2Frdf%2Bxml&output=rdf%2Bxml",
+        enc("CONSTRUCT WHERE { ?s ?p ?o }")
+    );
+    let Prepared::Query(prepared) = prepare(&get_request(&url_query, None), &limits).unwrap()
+    else {
+        panic!("expected a query");
+    };
+    assert_eq!(prepared.content_type(), "application/rdf+xml");
+    let url_query = format!("query={}&format=n3", enc("CONSTRUCT WHERE { ?s ?p ?o }"));
+    let Prepared::Query(prepared) = prepare(&get_request(&url_query, None), &limits).unwrap()
+    else {
+        panic!("expected a query");
+    };
+    assert!(prepared.content_type().starts_with("text/turtle"));
+    // An unknown format is still an error.
+    let url_query = format!("query={q}&format=json&output=pdf");
+    assert_eq!(
+        prepare(&get_request(&url_query, None), &limits)
+            .unwrap_err()
+            .status(),
+        400
+    );
 }
