@@ -60,6 +60,27 @@ impl Node {
         node
     }
 
+    /// `hublot-node serve --config FILE` on the listen address the file gives.
+    pub fn serve(config: &Path, data_dir: &Path, port: u16) -> Node {
+        let child = Command::new(node_bin())
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start hublot-node");
+        let node = Node {
+            child,
+            port,
+            data_dir: data_dir.to_path_buf(),
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        node.wait_ready();
+        node
+    }
+
     pub fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         let client = reqwest::blocking::Client::new();
@@ -83,6 +104,27 @@ impl Node {
             serde_json::from_slice(&std::fs::read(self.data_dir.join("demo-tokens.json")).unwrap())
                 .unwrap();
         v[role].as_str().unwrap().to_owned()
+    }
+
+    /// SIGTERM, then wait for the process to exit.
+    pub fn terminate_and_wait(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let ok = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("run kill");
+        assert!(ok.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "hublot-node did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// `kill -9`: no chance to flush anything.

@@ -333,6 +333,40 @@ impl TermCache {
     }
 }
 
+/// Per-field term frequencies of one document, keyed by term id without
+/// hashing: `pos[id]` indexes `counts` when `counts[pos[id]].0 == id`, so
+/// clearing is O(1) and stale positions are simply ignored.
+#[derive(Clone, Debug, Default)]
+struct TermCounts {
+    pos: Vec<u32>,
+    /// (term id, frequency per field), in order of first occurrence.
+    counts: Vec<(u32, [u16; N_FIELDS])>,
+}
+
+impl TermCounts {
+    fn clear(&mut self) {
+        self.counts.clear();
+    }
+
+    fn add(&mut self, id: u32, field: usize) {
+        let i = id as usize;
+        if i >= self.pos.len() {
+            self.pos.resize(i + 1, u32::MAX);
+        }
+        let p = self.pos[i] as usize;
+        if let Some((seen, counts)) = self.counts.get_mut(p)
+            && *seen == id
+        {
+            counts[field] = counts[field].saturating_add(1);
+            return;
+        }
+        self.pos[i] = u32::try_from(self.counts.len()).unwrap_or(u32::MAX);
+        let mut counts = [0; N_FIELDS];
+        counts[field] = 1;
+        self.counts.push((id, counts));
+    }
+}
+
 /// Terms and statistics gathered while indexing one document.
 struct Analysis<'a> {
     dict: &'a mut Dictionary,

@@ -55,8 +55,12 @@ impl Adjacency {
     }
 
     fn sort(&mut self) {
-        let mut pairs: Vec<(TermId, TermId)> =
-            self.keys.iter().copied().zip(self.vals.iter().copied()).collect();
+        let mut pairs: Vec<(TermId, TermId)> = self
+            .keys
+            .iter()
+            .copied()
+            .zip(self.vals.iter().copied())
+            .collect();
         pairs.sort_unstable();
         pairs.dedup();
         self.keys = pairs.iter().map(|p| p.0).collect();
@@ -375,9 +379,18 @@ mod tests {
     #[test]
     fn index_insert_remove() {
         let mut g = Graph::new();
-        for (s, p, o) in [("a", "p", "b"), ("a", "p", "c"), ("b", "q", "c"), ("d", "p", "b")] {
-            let Term::NamedNode(s) = n(s) else { unreachable!() };
-            let Term::NamedNode(p) = n(p) else { unreachable!() };
+        for (s, p, o) in [
+            ("a", "p", "b"),
+            ("a", "p", "c"),
+            ("b", "q", "c"),
+            ("d", "p", "b"),
+        ] {
+            let Term::NamedNode(s) = n(s) else {
+                unreachable!()
+            };
+            let Term::NamedNode(p) = n(p) else {
+                unreachable!()
+            };
             g.insert(&Triple::new(NamedOrBlankNode::from(s), p, n(o)));
         }
         let mut d = DataGraph::from_graph(&g);
@@ -390,7 +403,10 @@ mod tests {
         assert!(!d.insert(&n("a"), &n("p"), &n("b")));
         assert!(d.insert(&n("c"), &n("p"), &n("a")));
         assert_eq!(d.len(), 5);
-        assert_eq!(d.remove_all(&[(n("a"), n("p"), n("b")), (n("x"), n("p"), n("b"))]), 1);
+        assert_eq!(
+            d.remove_all(&[(n("a"), n("p"), n("b")), (n("x"), n("p"), n("b"))]),
+            1
+        );
         assert_eq!(d.len(), 4);
         assert_eq!(d.objects(a, p), &[c]);
         assert_eq!(d.subjects(p, b).len(), 1);

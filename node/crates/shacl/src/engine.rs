@@ -691,13 +691,13 @@ impl Run<'_> {
             Constraint::UniqueLang => {
                 let mut counts: Vec<(String, usize)> = Vec::new();
                 for &v in values {
-                    if let Term::Literal(l) = self.data.term(v) {
-                        if let Some(tag) = l.language() {
-                            let tag = tag.to_ascii_lowercase();
-                            match counts.iter_mut().find(|(t, _)| *t == tag) {
-                                Some((_, n)) => *n += 1,
-                                None => counts.push((tag, 1)),
-                            }
+                    if let Term::Literal(l) = self.data.term(v)
+                        && let Some(tag) = l.language()
+                    {
+                        let tag = tag.to_ascii_lowercase();
+                        match counts.iter_mut().find(|(t, _)| *t == tag) {
+                            Some((_, n)) => *n += 1,
+                            None => counts.push((tag, 1)),
                         }
                     }
                 }
@@ -880,25 +880,39 @@ impl Run<'_> {
                         self.check(*q, **v).0 && !siblings.iter().any(|s| self.check(*s, **v).0)
                     })
                     .count() as u64;
-                if let Some(min) = min {
-                    if count < *min {
-                        self.push(out, sid, focus, None, "sh:QualifiedMinCountConstraintComponent", || {
+                if let Some(min) = min
+                    && count < *min
+                {
+                    self.push(
+                        out,
+                        sid,
+                        focus,
+                        None,
+                        "sh:QualifiedMinCountConstraintComponent",
+                        || {
                             format!(
                                 "Expected at least {min} value(s) conforming to {}, found {count}",
                                 self.shape_name(*q)
                             )
-                        });
-                    }
+                        },
+                    );
                 }
-                if let Some(max) = max {
-                    if count > *max {
-                        self.push(out, sid, focus, None, "sh:QualifiedMaxCountConstraintComponent", || {
+                if let Some(max) = max
+                    && count > *max
+                {
+                    self.push(
+                        out,
+                        sid,
+                        focus,
+                        None,
+                        "sh:QualifiedMaxCountConstraintComponent",
+                        || {
                             format!(
                                 "Expected at most {max} value(s) conforming to {}, found {count}",
                                 self.shape_name(*q)
                             )
-                        });
-                    }
+                        },
+                    );
                 }
             }
             Constraint::Closed { allowed } => {

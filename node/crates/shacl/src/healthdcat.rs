@@ -247,7 +247,7 @@ pub fn path_less_property_shapes_as_node_shapes(g: &mut Graph) -> usize {
 
 /// The triples that simulate the controlled vocabularies for the IRIs used in `data`.
 pub fn vocabulary_background(data: &Graph) -> Vec<Triple> {
-    let mut iris: Vec<&str> = data
+    let unique: crate::fasthash::FastSet<&str> = data
         .iter()
         .filter_map(|t| match t.object {
             TermRef::NamedNode(n) if AUTHORITIES.iter().any(|a| n.as_str().starts_with(a)) => {
@@ -256,8 +256,8 @@ pub fn vocabulary_background(data: &Graph) -> Vec<Triple> {
             _ => None,
         })
         .collect();
+    let mut iris: Vec<&str> = unique.into_iter().collect();
     iris.sort_unstable();
-    iris.dedup();
     let mut out = Vec::new();
     for iri in iris {
         let concept = NamedNodeRef::new_unchecked(iri);

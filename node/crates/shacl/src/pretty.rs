@@ -32,14 +32,13 @@ const PREFIXES: &[(&str, &str)] = &[
 /// `<iri>` otherwise.
 pub fn iri(iri: &str) -> String {
     for (prefix, ns) in PREFIXES {
-        if let Some(local) = iri.strip_prefix(ns) {
-            if !local.is_empty()
-                && local
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                return format!("{prefix}:{local}");
-            }
+        if let Some(local) = iri.strip_prefix(ns)
+            && !local.is_empty()
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return format!("{prefix}:{local}");
         }
     }
     format!("<{iri}>")

@@ -371,10 +371,10 @@ impl<'g> Compiler<'g> {
     }
 
     fn int_param(&self, node: TermRef<'_>, v: TermRef<'_>, what: &str) -> Result<u64, ShaclError> {
-        if let TermRef::Literal(l) = v {
-            if let Ok(n) = l.value().trim().parse::<u64>() {
-                return Ok(n);
-            }
+        if let TermRef::Literal(l) = v
+            && let Ok(n) = l.value().trim().parse::<u64>()
+        {
+            return Ok(n);
         }
         Err(ShaclError::IllFormedShape(format!(
             "{what} of {} must be a non-negative integer, not {}",

@@ -8,8 +8,8 @@
 //! pre-bound when the query mentions it.
 
 use crate::ShaclError;
-use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
 use crate::data::DataGraph;
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
 use oxrdf::Term;
 
 /// One `sh:sparql` constraint of a shape.
@@ -99,7 +99,8 @@ impl SparqlConstraint {
         for (v, t) in bindings {
             prepared = prepared.substitute_variable(v.clone(), t.clone());
         }
-        let QueryResults::Solutions(solutions) = prepared.on_queryable_dataset(data).execute()? else {
+        let QueryResults::Solutions(solutions) = prepared.on_queryable_dataset(data).execute()?
+        else {
             return Ok(SparqlOutcome::Failure(format!(
                 "the sh:select of {} is not a SELECT query",
                 self.node
@@ -108,13 +109,13 @@ impl SparqlConstraint {
         let mut rows: Vec<SparqlRow> = Vec::new();
         for solution in solutions {
             let solution = solution?;
-            if let Some(Term::Literal(l)) = solution.get("failure") {
-                if matches!(l.value(), "true" | "1") {
-                    return Ok(SparqlOutcome::Failure(format!(
-                        "the SPARQL constraint {} reported a failure",
-                        self.node
-                    )));
-                }
+            if let Some(Term::Literal(l)) = solution.get("failure")
+                && matches!(l.value(), "true" | "1")
+            {
+                return Ok(SparqlOutcome::Failure(format!(
+                    "the SPARQL constraint {} reported a failure",
+                    self.node
+                )));
             }
             let this = solution.get("this").cloned();
             let path = solution.get("path").cloned();

@@ -86,7 +86,7 @@ pub fn lexical_ok(local: &str, lexical: &str) -> Option<bool> {
         "hexBinary" => HEX.is_match(v),
         "base64Binary" => {
             let compact: String = v.chars().filter(|c| *c != ' ').collect();
-            compact.len() % 4 == 0 && BASE64.is_match(&compact)
+            compact.len().is_multiple_of(4) && BASE64.is_match(&compact)
         }
         _ => return None,
     })
