@@ -66,7 +66,7 @@ fn config_file_limits_and_graceful_shutdown() {
         ),
     )
     .unwrap();
-    let mut node = Node::serve(&config, &data, port);
+    let node = Node::serve(&config, &data, port);
     let c = Client::new();
 
     // The configured page size and publisher.
@@ -111,9 +111,19 @@ fn config_file_limits_and_graceful_shutdown() {
         assert_eq!(code, 0);
         out.trim().to_owned()
     };
-    // The server reads tokens at start: restart it to pick the new one up.
-    node.terminate_and_wait();
-    let node = Node::serve(&config, &data, port);
+    // The running server picks the new token up within a second or two.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c
+        .delete(node.url("/datasets/no-such-dataset"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .status()
+        == 401
+    {
+        assert!(Instant::now() < deadline, "the new token was not picked up");
+        std::thread::sleep(Duration::from_millis(200));
+    }
     let r = Client::new()
         .put(node.url("/datasets/x"))
         .bearer_auth(&token)

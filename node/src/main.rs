@@ -190,19 +190,18 @@ fn init_logging(config: &Config) {
     }
 }
 
-/// Loads the sample catalogue (once) and the demo tokens.
+/// Loads the sample catalogue and the demo tokens.
 fn seed_demo(catalogue: &Catalogue, data_dir: &Path) -> anyhow::Result<()> {
-    if catalogue.is_empty() {
-        for (name, text) in hublot_catalogue::demo::FILES {
-            let outcomes = catalogue
-                .import(
-                    text.as_bytes(),
-                    InputFormat::Yaml,
-                    &ImportOptions::default(),
-                )
-                .with_context(|| format!("loading the demo record {name}"))?;
-            tracing::info!(file = name, records = outcomes.len(), "demo records loaded");
-        }
+    // Upserted at every start, so the records carry this run's base URL.
+    for (name, text) in hublot_catalogue::demo::FILES {
+        let outcomes = catalogue
+            .import(
+                text.as_bytes(),
+                InputFormat::Yaml,
+                &ImportOptions::default(),
+            )
+            .with_context(|| format!("loading the demo record {name}"))?;
+        tracing::info!(file = name, records = outcomes.len(), "demo records loaded");
     }
     let tokens_path = data_dir.join("demo-tokens.json");
     if !tokens_path.exists() {
@@ -228,7 +227,8 @@ fn serve(config: Config, catalogue: Arc<Catalogue>) -> anyhow::Result<ExitCode> 
         max_body_bytes: config.server.max_body_bytes,
     };
     let state = hublot_server::AppState::new(catalogue.clone(), tokens, server_config);
-    let app = hublot_server::router(state);
+    let app = hublot_server::router(state.clone());
+    let tokens_path = config.data_dir.join("tokens.json");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -239,11 +239,24 @@ fn serve(config: Config, catalogue: Arc<Catalogue>) -> anyhow::Result<ExitCode> 
         let addr = listener.local_addr()?;
         tracing::info!(%addr, datasets = catalogue.len(), data_dir = %config.data_dir.display(), "hublot-node listening");
         // Pick up changes made by `hublot-node catalogue …` commands on the same data dir.
+        // Pick up tokens created by `hublot-node token create` too.
         let watcher = catalogue.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            let mut tokens_mtime = modified(&tokens_path);
             loop {
                 tick.tick().await;
+                let now = modified(&tokens_path);
+                if now != tokens_mtime {
+                    tokens_mtime = now;
+                    match Tokens::load(&tokens_path) {
+                        Ok(t) => {
+                            state.reload_tokens(t);
+                            tracing::info!("API tokens reloaded");
+                        }
+                        Err(e) => tracing::warn!(error = %e, "cannot reload API tokens"),
+                    }
+                }
                 let c = watcher.clone();
                 match tokio::task::spawn_blocking(move || c.sync()).await {
                     Ok(Ok(true)) => tracing::info!("catalogue reloaded after an external change"),
@@ -258,6 +271,10 @@ fn serve(config: Config, catalogue: Arc<Catalogue>) -> anyhow::Result<ExitCode> 
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 async fn shutdown_signal() {

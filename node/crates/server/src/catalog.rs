@@ -295,7 +295,7 @@ async fn write(
     body: Bytes,
     options: ImportOptions,
 ) -> Result<Vec<hublot_catalogue::ImportOutcome>, Problem> {
-    s.tokens.require(headers, &[Role::Admin])?;
+    s.tokens().require(headers, &[Role::Admin])?;
     let format = input_format(headers)?;
     if body.is_empty() {
         return Err(Problem::bad_request("the request body is empty"));
@@ -414,7 +414,7 @@ pub(crate) async fn delete_dataset(
     headers: HeaderMap,
 ) -> Response {
     let run = async {
-        s.tokens.require(&headers, &[Role::Admin])?;
+        s.tokens().require(&headers, &[Role::Admin])?;
         let catalogue = s.catalogue.clone();
         let id2 = id.clone();
         let deleted = tokio::task::spawn_blocking(move || catalogue.delete(&id2))

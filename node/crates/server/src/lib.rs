@@ -50,7 +50,8 @@ impl Default for ServerConfig {
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub catalogue: Arc<Catalogue>,
-    pub tokens: Arc<Tokens>,
+    /// The accepted tokens; replaced when `tokens.json` changes (see [`AppState::reload_tokens`]).
+    pub tokens: Arc<std::sync::RwLock<Arc<Tokens>>>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<ServerConfig>,
     pub version: &'static str,
@@ -62,11 +63,23 @@ impl AppState {
         metrics.datasets.set(catalogue.len() as i64);
         Self {
             catalogue,
-            tokens: Arc::new(tokens),
+            tokens: Arc::new(std::sync::RwLock::new(Arc::new(tokens))),
             metrics,
             config: Arc::new(config),
             version: env!("CARGO_PKG_VERSION"),
         }
+    }
+}
+
+impl AppState {
+    /// The tokens in force now.
+    pub fn tokens(&self) -> Arc<Tokens> {
+        self.tokens.read().expect("tokens lock").clone()
+    }
+
+    /// Replaces the accepted tokens (after `hublot-node token create` changed the file).
+    pub fn reload_tokens(&self, tokens: Tokens) {
+        *self.tokens.write().expect("tokens lock") = Arc::new(tokens);
     }
 }
 

@@ -297,6 +297,63 @@ pub fn cases() -> Vec<Case> {
             merge(&np, &without(&arca, ARCA, &dct("description"))),
             "sh:MinCountConstraintComponent",
         ),
+        ok(
+            "np-as-public",
+            replace(
+                &np,
+                ds,
+                &dct("accessRights"),
+                iri(&format!("{ACCESS}PUBLIC")),
+            ),
+        ),
+        ok(
+            "np-as-restricted",
+            replace(
+                &np,
+                ds,
+                &dct("accessRights"),
+                iri(&format!("{ACCESS}RESTRICTED")),
+            ),
+        ),
+        case(
+            "np-two-publishers",
+            with(&np, ds, &dct("publisher"), iri(&ex("custodian-agent"))),
+            "sh:MaxCountConstraintComponent",
+        ),
+        case(
+            "np-publisher-without-contact-point",
+            without(&np, &ex("publisher-agent"), &cv("contactPoint")),
+            "sh:NodeConstraintComponent",
+        ),
+        case(
+            "np-without-structured-data-flag",
+            without(&np, ds, &hd("hasStructuredData")),
+            "sh:MinCountConstraintComponent",
+        ),
+        case(
+            "np-concept-without-label",
+            with(
+                &with(&np, ds, &dct("subject"), iri(&ex("local-concept"))),
+                &ex("local-concept"),
+                "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                iri("http://www.w3.org/2004/02/skos/core#Concept"),
+            ),
+            "sh:MinCountConstraintComponent",
+        ),
+        ok(
+            "np-local-dataset-type",
+            with(&np, ds, &dct("type"), iri(&ex("cohort-study"))),
+        ),
+        case(
+            "two-public-datasets-sharing-a-nameless-publisher",
+            shared_publisher(&arca),
+            "sh:MinCountConstraintComponent",
+        ),
+        case(
+            "catalogue-record",
+            catalogue(&merge(&np, &arca)),
+            "sh:ClassConstraintComponent",
+        ),
         Case {
             name: "no-dataset",
             graph: no_dataset,
@@ -305,4 +362,61 @@ pub fn cases() -> Vec<Case> {
             verdict_only: true,
         },
     ]
+}
+
+/// Two PUBLIC datasets (ARCA and a renamed copy) sharing one publisher without a name.
+fn shared_publisher(arca: &Graph) -> Graph {
+    let copy_text = to_ntriples(arca).replace(ARCA, &format!("{ARCA}-copy"));
+    let copy = hublot_shacl::Shapes::parse_turtle(&copy_text, "file:///copy.nt").unwrap();
+    let mut g = merge(arca, &copy);
+    let publisher = format!("{EX}shared-publisher");
+    for d in [ARCA.to_owned(), format!("{ARCA}-copy")] {
+        g = replace(&g, &d, &format!("{DCT}publisher"), iri(&publisher));
+    }
+    g = with(
+        &g,
+        &publisher,
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        iri("http://xmlns.com/foaf/0.1/Agent"),
+    );
+    g
+}
+
+/// A dcat:Catalog listing the datasets of `g`.
+fn catalogue(g: &Graph) -> Graph {
+    let cat = format!("{EX}catalogue");
+    let mut out = with(
+        g,
+        &cat,
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        iri(&format!("{DCAT}Catalog")),
+    );
+    out = with(
+        &out,
+        &cat,
+        &format!("{DCT}title"),
+        Literal::new_language_tagged_literal("Test catalogue", "en").unwrap(),
+    );
+    out = with(
+        &out,
+        &cat,
+        &format!("{DCT}description"),
+        Literal::new_language_tagged_literal("All test datasets", "en").unwrap(),
+    );
+    out = with(
+        &out,
+        &cat,
+        &format!("{DCT}publisher"),
+        iri(&format!("{EX}publisher-agent")),
+    );
+    out = with(
+        &out,
+        &cat,
+        "http://data.europa.eu/r5r/applicableLegislation",
+        iri("http://data.europa.eu/eli/reg/2022/868/oj"),
+    );
+    for d in [NP_DATASET, ARCA] {
+        out = with(&out, &cat, &format!("{DCAT}dataset"), iri(d));
+    }
+    out
 }
