@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::Bound;
+use std::sync::Arc;
 
 use crate::text::{self, QueryTerm, Scratch};
 use crate::{
@@ -121,7 +121,8 @@ impl Posting {
 
 #[derive(Clone, Debug, Default)]
 struct Term {
-    text: Box<str>,
+    /// Shared with the dictionary's maps (one allocation per term).
+    text: Arc<str>,
     /// Sorted by slot; never empty for a live term.
     postings: Vec<Posting>,
 }
@@ -132,9 +133,19 @@ struct Term {
 struct Dictionary {
     terms: Vec<Term>,
     free: Vec<u32>,
-    ids: FastMap<Box<str>, u32>,
-    /// Same terms in order, for prefix expansion.
-    sorted: BTreeMap<Box<str>, u32>,
+    ids: FastMap<Arc<str>, u32>,
+    /// `(first 8 bytes of the term, term id)` in order, for prefix
+    /// expansion: ordering and range scans compare integers, not strings.
+    sorted: BTreeSet<(u64, u32)>,
+}
+
+/// The first 8 bytes of `text`, big-endian and zero-padded, so that integer
+/// order is byte order (terms hold no NUL bytes).
+fn head(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = text.len().min(8);
+    bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 impl Dictionary {
@@ -146,7 +157,7 @@ impl Dictionary {
         if let Some(&id) = self.ids.get(text) {
             return id;
         }
-        let text: Box<str> = text.into();
+        let text: Arc<str> = text.into();
         let term = Term {
             text: text.clone(),
             postings: Vec::new(),
@@ -162,8 +173,8 @@ impl Dictionary {
                 id
             }
         };
-        self.ids.insert(text.clone(), id);
-        self.sorted.insert(text, id);
+        self.sorted.insert((head(&text), id));
+        self.ids.insert(text, id);
         id
     }
 
@@ -172,12 +183,25 @@ impl Dictionary {
         let text = std::mem::take(&mut term.text);
         term.postings = Vec::new();
         self.ids.remove(&text);
-        self.sorted.remove(&text);
+        self.sorted.remove(&(head(&text), id));
         self.free.push(id);
     }
 
     fn postings(&self, id: u32) -> &[Posting] {
         &self.terms[id as usize].postings
+    }
+
+    /// Terms starting with `prefix`, as `(term, id)`.
+    fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        // Every term starting with `prefix` has a head between the prefix's
+        // head padded with zeros and the same padded with 0xff.
+        let n = prefix.len().min(8);
+        let low = head(prefix);
+        let high = low | u64::MAX.checked_shr(8 * n as u32).unwrap_or(0);
+        self.sorted
+            .range((low, 0)..=(high, u32::MAX))
+            .map(|&(_, id)| (&*self.terms[id as usize].text, id))
+            .filter(move |(text, _)| text.starts_with(prefix))
     }
 }
 
@@ -245,7 +269,11 @@ struct Entry {
 
 impl Entry {
     fn variable(&self, i: usize) -> &[u32] {
-        let start = if i == 0 { 0 } else { self.variable_ends[i - 1] as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.variable_ends[i - 1] as usize
+        };
         &self.variable_terms[start..self.variable_ends[i] as usize]
     }
 }
@@ -456,8 +484,8 @@ impl SearchIndex {
                 let slot = match self.free.pop() {
                     Some(slot) => slot,
                     None => {
-                        let slot = u32::try_from(self.entries.len())
-                            .expect("fewer than 2^32 documents");
+                        let slot =
+                            u32::try_from(self.entries.len()).expect("fewer than 2^32 documents");
                         self.entries.push(None);
                         self.lens.push([0; N_FIELDS]);
                         slot
@@ -513,7 +541,11 @@ impl SearchIndex {
             variable_terms.extend_from_slice(ids);
             variable_ends.push(u32::try_from(variable_terms.len()).unwrap_or(u32::MAX));
         }
-        let tables: BTreeSet<&str> = doc.variables.iter().filter_map(|v| v.table.as_deref()).collect();
+        let tables: BTreeSet<&str> = doc
+            .variables
+            .iter()
+            .filter_map(|v| v.table.as_deref())
+            .collect();
         for table in tables {
             analysis.add(TABLES, table, true);
         }
@@ -596,7 +628,12 @@ impl SearchIndex {
     /// the typed token.
     fn expand(&self, term: &QueryTerm) -> Vec<(u32, f64)> {
         if !term.prefix {
-            return self.dict.get(&term.stem).map(|id| (id, 1.0)).into_iter().collect();
+            return self
+                .dict
+                .get(&term.stem)
+                .map(|id| (id, 1.0))
+                .into_iter()
+                .collect();
         }
         let mut out = Vec::new();
         let stem = term.stem.as_str();
@@ -609,18 +646,11 @@ impl SearchIndex {
             &[stem, raw]
         };
         for (n, &prefix) in prefixes.iter().enumerate() {
-            let range = self
-                .dict
-                .sorted
-                .range::<str, _>((Bound::Included(prefix), Bound::Unbounded));
-            for (key, &id) in range {
-                if !key.starts_with(prefix) {
-                    break;
-                }
+            for (key, id) in self.dict.with_prefix(prefix) {
                 if n > 0 && key.starts_with(stem) {
                     continue; // already taken from the stem's range
                 }
-                out.push((id, if &**key == stem { 1.0 } else { PREFIX_FACTOR }));
+                out.push((id, if key == stem { 1.0 } else { PREFIX_FACTOR }));
             }
         }
         out
@@ -761,7 +791,11 @@ impl SearchIndex {
 
     /// Facet name → values with counts (count desc, then value), including
     /// every selected filter value.
-    fn facet_counts(&self, counts: &[usize], groups: &[FilterGroup<'_>]) -> BTreeMap<String, Vec<FacetCount>> {
+    fn facet_counts(
+        &self,
+        counts: &[usize],
+        groups: &[FilterGroup<'_>],
+    ) -> BTreeMap<String, Vec<FacetCount>> {
         let mut facets: BTreeMap<String, Vec<FacetCount>> = BTreeMap::new();
         for (id, &count) in counts.iter().enumerate() {
             if count > 0 {
@@ -787,7 +821,8 @@ impl SearchIndex {
             }
         }
         for values in facets.values_mut() {
-            values.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            values
+                .sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         }
         facets
     }
@@ -869,7 +904,14 @@ impl SearchIndex {
             .collect()
     }
 
-    fn hit(&self, slot: usize, score: f64, mask: u8, term_sets: &[Vec<u32>], lang: Option<&str>) -> Hit {
+    fn hit(
+        &self,
+        slot: usize,
+        score: f64,
+        mask: u8,
+        term_sets: &[Vec<u32>],
+        lang: Option<&str>,
+    ) -> Hit {
         let entry = self.entry(slot);
         let doc = &entry.doc;
         let title = match pick_lang(&doc.titles, lang) {
@@ -940,12 +982,20 @@ fn pick_lang(values: &[(String, String)], lang: Option<&str>) -> Option<usize> {
     if values.is_empty() {
         return None;
     }
-    let primary = |tag: &str| tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+    let primary = |tag: &str| {
+        tag.split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
     for wanted in lang.into_iter().chain(["en", "fr"]) {
         if wanted.is_empty() {
             continue;
         }
-        if let Some(i) = values.iter().position(|(l, _)| l.eq_ignore_ascii_case(wanted)) {
+        if let Some(i) = values
+            .iter()
+            .position(|(l, _)| l.eq_ignore_ascii_case(wanted))
+        {
             return Some(i);
         }
         let wanted = primary(wanted);
@@ -979,7 +1029,9 @@ mod tests {
     #[test]
     fn pick_lang_falls_back() {
         let values = |tags: &[&str]| -> Vec<(String, String)> {
-            tags.iter().map(|t| (t.to_string(), format!("v-{t}"))).collect()
+            tags.iter()
+                .map(|t| (t.to_string(), format!("v-{t}")))
+                .collect()
         };
         assert_eq!(pick_lang(&values(&["fr", "en"]), Some("fr")), Some(0));
         assert_eq!(pick_lang(&values(&["fr", "en"]), Some("de")), Some(1));
@@ -1002,6 +1054,37 @@ mod tests {
     }
 
     #[test]
+    fn prefix_ranges() {
+        let mut dict = Dictionary::default();
+        for term in [
+            "ab",
+            "abc",
+            "abd",
+            "abcdefgh",
+            "abcdefghij",
+            "abcdefgz",
+            "b",
+            "a",
+        ] {
+            dict.intern(term);
+        }
+        let with = |prefix: &str| {
+            let mut terms: Vec<String> = dict
+                .with_prefix(prefix)
+                .map(|(t, _)| t.to_owned())
+                .collect();
+            terms.sort_unstable();
+            terms
+        };
+        assert_eq!(with("abc"), ["abc", "abcdefgh", "abcdefghij", "abcdefgz"]);
+        assert_eq!(with("abcdefgh"), ["abcdefgh", "abcdefghij"]);
+        assert_eq!(with("abcdefghi"), ["abcdefghij"]);
+        assert_eq!(with("a").len(), 7);
+        assert_eq!(with("b"), ["b"]);
+        assert!(with("c").is_empty());
+    }
+
+    #[test]
     fn unindex_leaves_no_stale_terms() {
         let mut index = SearchIndex::new();
         index.upsert(SearchDoc {
@@ -1016,7 +1099,7 @@ mod tests {
             ..SearchDoc::default()
         });
         assert!(index.dict.get("bronchiolite").is_none());
-        assert!(!index.dict.sorted.contains_key("bronchiolite"));
+        assert_eq!(index.dict.with_prefix("bronchio").count(), 0);
         assert!(index.dict.get("asthme").is_some());
         assert!(index.remove("a"));
         assert!(index.dict.ids.is_empty());

@@ -65,7 +65,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use index::SearchIndex;
-pub use text::{fold, tmp_count_terms, tokenize};
+pub use text::{fold, tokenize};
 
 /// Facet names the catalogue crate emits. Any other name works too.
 pub mod facet {

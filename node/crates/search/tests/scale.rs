@@ -9,12 +9,53 @@ use hublot_search::{SearchDoc, SearchIndex, SearchQuery, Variable};
 /// Health vocabulary, mixed with generated words for a realistic number of
 /// distinct terms.
 const WORDS: &[&str] = &[
-    "hôpital", "séjour", "patient", "diagnostic", "traitement", "cancer", "diabète", "asthme",
-    "bronchiolite", "urgence", "chirurgie", "médecine", "obstétrique", "naissance", "décès",
-    "mortalité", "cohorte", "registre", "enquête", "hospitalisation", "visit", "condition",
-    "drug", "exposure", "measurement", "observation", "procedure", "device", "cost", "payer",
-    "région", "département", "âge", "sexe", "poids", "taille", "tension", "glycémie", "vaccin",
-    "grippe", "rougeole", "santé", "environnement", "pollution", "revenu", "emploi", "école",
+    "hôpital",
+    "séjour",
+    "patient",
+    "diagnostic",
+    "traitement",
+    "cancer",
+    "diabète",
+    "asthme",
+    "bronchiolite",
+    "urgence",
+    "chirurgie",
+    "médecine",
+    "obstétrique",
+    "naissance",
+    "décès",
+    "mortalité",
+    "cohorte",
+    "registre",
+    "enquête",
+    "hospitalisation",
+    "visit",
+    "condition",
+    "drug",
+    "exposure",
+    "measurement",
+    "observation",
+    "procedure",
+    "device",
+    "cost",
+    "payer",
+    "région",
+    "département",
+    "âge",
+    "sexe",
+    "poids",
+    "taille",
+    "tension",
+    "glycémie",
+    "vaccin",
+    "grippe",
+    "rougeole",
+    "santé",
+    "environnement",
+    "pollution",
+    "revenu",
+    "emploi",
+    "école",
 ];
 const SYLLABLES: &[&str] = &[
     "ba", "cé", "di", "fo", "gu", "la", "mé", "ni", "po", "ra", "si", "to", "vé", "xa", "zo",
@@ -45,7 +86,11 @@ impl Corpus {
         let mut vocabulary: Vec<String> = WORDS.iter().map(|w| w.to_string()).collect();
         while vocabulary.len() < 5_000 {
             let n = 2 + rng.next(3);
-            vocabulary.push((0..n).map(|_| SYLLABLES[rng.next(SYLLABLES.len())]).collect());
+            vocabulary.push(
+                (0..n)
+                    .map(|_| SYLLABLES[rng.next(SYLLABLES.len())])
+                    .collect(),
+            );
         }
         Self { vocabulary, rng }
     }
@@ -57,8 +102,24 @@ impl Corpus {
         &self.vocabulary[u * u / n * u / n]
     }
 
+    /// A snake_case variable name out of `distinct` possible ones (records
+    /// of one hospital share many column names).
+    fn variable_name(&mut self, distinct: usize) -> String {
+        let k = self.rng.next(distinct);
+        let (a, b) = (k % 97, k / 97);
+        format!(
+            "{}_{}_{}",
+            self.vocabulary[a],
+            self.vocabulary[b % 500],
+            b / 500
+        )
+    }
+
     fn words(&mut self, n: usize) -> String {
-        (0..n).map(|_| self.word().to_owned()).collect::<Vec<_>>().join(" ")
+        (0..n)
+            .map(|_| self.word().to_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -70,10 +131,12 @@ struct Profile {
     variables: usize,
     label: usize,
     variable_description: usize,
+    /// Number of distinct variable names across the catalogue.
+    distinct_names: usize,
 }
 
 /// A dataset with a data dictionary: bilingual title and abstract, a few
-/// keywords, 20 documented variables.
+/// keywords, 20 documented variables named from a pool of 5,000.
 const TYPICAL: Profile = Profile {
     title: 6,
     description: 50,
@@ -81,9 +144,11 @@ const TYPICAL: Profile = Profile {
     variables: 20,
     label: 3,
     variable_description: 8,
+    distinct_names: 5_000,
 };
 
-/// Twice the variables and longer texts.
+/// Twice the variables, longer texts and 20 times more distinct variable
+/// names (a stress case rather than a realistic one).
 const LARGE: Profile = Profile {
     title: 6,
     description: 60,
@@ -91,6 +156,7 @@ const LARGE: Profile = Profile {
     variables: 40,
     label: 3,
     variable_description: 10,
+    distinct_names: 100_000,
 };
 
 fn corpus(n: usize, p: &Profile) -> Vec<SearchDoc> {
@@ -99,7 +165,10 @@ fn corpus(n: usize, p: &Profile) -> Vec<SearchDoc> {
         .map(|i| SearchDoc {
             id: format!("ds-{i:05}"),
             iri: format!("https://hublot.example/dataset/{i}"),
-            titles: vec![("fr".into(), c.words(p.title)), ("en".into(), c.words(p.title))],
+            titles: vec![
+                ("fr".into(), c.words(p.title)),
+                ("en".into(), c.words(p.title)),
+            ],
             descriptions: vec![
                 ("fr".into(), c.words(p.description)),
                 ("en".into(), c.words(p.description)),
@@ -107,7 +176,7 @@ fn corpus(n: usize, p: &Profile) -> Vec<SearchDoc> {
             keywords: (0..p.keywords).map(|_| ("fr".into(), c.words(1))).collect(),
             variables: (0..p.variables)
                 .map(|v| Variable {
-                    name: format!("{}_{}_{v}", c.word(), c.word()),
+                    name: c.variable_name(p.distinct_names),
                     labels: vec![("fr".into(), c.words(p.label))],
                     description: vec![("en".into(), c.words(p.variable_description))],
                     table: Some(format!("table_{}", v % 4)),
@@ -158,7 +227,10 @@ fn measure(name: &str, profile: &Profile) -> (Duration, Duration) {
                         .map(|(_, t)| hublot_search::tokenize(t).len())
                         .sum::<usize>()
             });
-            texts.map(|(_, t)| hublot_search::tokenize(t).len()).sum::<usize>() + vars.sum::<usize>()
+            texts
+                .map(|(_, t)| hublot_search::tokenize(t).len())
+                .sum::<usize>()
+                + vars.sum::<usize>()
         })
         .sum();
     let (index, indexing) = timed(|| docs.into_iter().collect::<SearchIndex>());
@@ -169,11 +241,26 @@ fn measure(name: &str, profile: &Profile) -> (Duration, Duration) {
     );
 
     let mut slowest = Duration::ZERO;
-    for text in ["", "diabete", "hôpital séjour", "bronchio", "visit condition drug", "d", "mortalité de l'enfant"] {
+    for text in [
+        "",
+        "diabete",
+        "hôpital séjour",
+        "bronchio",
+        "visit condition drug",
+        "d",
+        "mortalité de l'enfant",
+    ] {
         let q = SearchQuery::new(text).with_filter("access_rights", "access-1");
-        let (results, took) = timed(|| index.search(&q));
-        slowest = slowest.max(took);
-        println!("  {text:?}: {} hits in {took:?}", results.total);
+        // Best of a few runs: a query is too short for CPU-time accounting.
+        let mut best = Duration::MAX;
+        let mut total = 0;
+        for _ in 0..5 {
+            let start = Instant::now();
+            total = index.search(&q).total;
+            best = best.min(start.elapsed());
+        }
+        slowest = slowest.max(best);
+        println!("  {text:?}: {total} hits in {best:?}");
     }
     (indexing, slowest)
 }
@@ -184,7 +271,13 @@ fn ten_thousand_records() {
     let (indexing, slowest) = measure("typical", &TYPICAL);
     let _ = measure("large", &LARGE);
     if !cfg!(debug_assertions) {
-        assert!(indexing < Duration::from_secs(1), "indexing took {indexing:?}");
-        assert!(slowest < Duration::from_millis(20), "slowest query took {slowest:?}");
+        assert!(
+            indexing < Duration::from_secs(1),
+            "indexing took {indexing:?}"
+        );
+        assert!(
+            slowest < Duration::from_millis(20),
+            "slowest query took {slowest:?}"
+        );
     }
 }

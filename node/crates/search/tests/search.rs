@@ -81,7 +81,8 @@ fn accent_insensitive_both_ways() {
 fn searches_french_and_english_fields() {
     let mut index = SearchIndex::new();
     let mut d = doc("pmsi", "Résumés de sortie hospitaliers");
-    d.titles.push(("en".into(), "Hospital discharge summaries".into()));
+    d.titles
+        .push(("en".into(), "Hospital discharge summaries".into()));
     d.descriptions = lang(&[
         ("fr", "Séjours en médecine, chirurgie et obstétrique."),
         ("en", "Stays in medicine, surgery and obstetrics."),
@@ -114,7 +115,10 @@ fn searches_french_and_english_fields() {
     // Unknown language falls back to English.
     let de = index.search(&SearchQuery::new("surgery").with_lang("de"));
     assert_eq!(de.hits[0].title, "Hospital discharge summaries");
-    assert_eq!(de.hits[0].description, "Stays in medicine, surgery and obstetrics.");
+    assert_eq!(
+        de.hits[0].description,
+        "Stays in medicine, surgery and obstetrics."
+    );
 }
 
 #[test]
@@ -162,7 +166,12 @@ fn variable_names_match_and_are_reported() {
     assert_eq!(r.hits[0].matched_variables, ["conditionConceptId"]);
 
     // Glued and snake_case spellings of a name also find it.
-    for text in ["conditionconceptid", "visit_start_date", "visitstartdate", "CONDITION_CONCEPT_ID"] {
+    for text in [
+        "conditionconceptid",
+        "visit_start_date",
+        "visitstartdate",
+        "CONDITION_CONCEPT_ID",
+    ] {
         let r = index.search(&SearchQuery::new(text));
         assert_eq!(ids(&r), ["omop"], "query {text:?}");
         assert_eq!(r.hits[0].matched_variables.len(), 1, "query {text:?}");
@@ -266,7 +275,13 @@ fn faceted_index() -> SearchIndex {
     for (id, title, theme, access, publisher) in [
         ("d1", "Cancer du sein", "HEAL", "public", "chu-a"),
         ("d2", "Cancer du poumon", "HEAL", "restricted", "chu-b"),
-        ("d3", "Cancer et environnement", "ENVI", "restricted", "chu-a"),
+        (
+            "d3",
+            "Cancer et environnement",
+            "ENVI",
+            "restricted",
+            "chu-a",
+        ),
         ("d4", "Cancer et revenus", "ECON", "non-public", "chu-b"),
         ("d5", "Asthme", "HEAL", "public", "chu-a"),
     ] {
@@ -299,7 +314,10 @@ fn facets_and_filters() {
     assert_eq!(r.total, 2);
     // Other facets count over the filtered set...
     assert_eq!(facet(&r, "publisher"), [("chu-a", 1), ("chu-b", 1)]);
-    assert_eq!(facet(&r, "access_rights"), [("public", 1), ("restricted", 1)]);
+    assert_eq!(
+        facet(&r, "access_rights"),
+        [("public", 1), ("restricted", 1)]
+    );
     // ...while the filtered facet keeps its alternatives visible.
     assert_eq!(facet(&r, "theme"), [("HEAL", 2), ("ECON", 1), ("ENVI", 1)]);
 
@@ -327,7 +345,10 @@ fn facets_and_filters() {
     // Theme counts ignore the theme filter but honour access rights.
     assert_eq!(facet(&r, "theme"), [("ENVI", 1), ("HEAL", 1)]);
     // Access-rights counts ignore the access filter but honour the themes.
-    assert_eq!(facet(&r, "access_rights"), [("restricted", 2), ("public", 1)]);
+    assert_eq!(
+        facet(&r, "access_rights"),
+        [("restricted", 2), ("public", 1)]
+    );
 
     // Filters without text browse; unknown values match nothing but are
     // still listed.
@@ -336,7 +357,10 @@ fn facets_and_filters() {
     let r = index.search(&SearchQuery::new("").with_filter("publisher", "nobody"));
     assert_eq!(r.total, 0);
     assert!(r.hits.is_empty());
-    assert_eq!(facet(&r, "publisher"), [("chu-a", 3), ("chu-b", 2), ("nobody", 0)]);
+    assert_eq!(
+        facet(&r, "publisher"),
+        [("chu-a", 3), ("chu-b", 2), ("nobody", 0)]
+    );
 }
 
 #[test]
@@ -443,8 +467,16 @@ fn empty_query_browses_by_title() {
         assert_eq!(r.total, 4);
         // Accent- and case-insensitive title order; untitled documents sort
         // by identifier.
-        assert_eq!(ids(&r), ["c-a", "d-untitled", "b-e", "a-z"], "query {text:?}");
-        assert!(r.hits.iter().all(|h| h.score == 0.0 && h.matched_fields.is_empty()));
+        assert_eq!(
+            ids(&r),
+            ["c-a", "d-untitled", "b-e", "a-z"],
+            "query {text:?}"
+        );
+        assert!(
+            r.hits
+                .iter()
+                .all(|h| h.score == 0.0 && h.matched_fields.is_empty())
+        );
         assert_eq!(r.hits[1].title, "d-untitled");
     }
     let r = index.search(&SearchQuery::new("").with_page(1, 2));
@@ -453,7 +485,6 @@ fn empty_query_browses_by_title() {
 
     // The order follows the display language: "Herpes zoster" < "Rougeole"
     // < "Zona".
-    let mut index = index;
     index.upsert(doc("e-r", "Rougeole"));
     let r = index.search(&SearchQuery::new("").with_lang("en"));
     assert_eq!(ids(&r), ["c-a", "d-untitled", "b-e", "a-z", "e-r"]);

@@ -22,8 +22,10 @@ use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-/// Nesting limit for shape references, far above anything a real shapes graph needs.
-const MAX_DEPTH: u32 = 256;
+/// Nesting limit for shape evaluations (through `sh:property`, `sh:node`, logical and
+/// qualified constraints), far above anything a real shapes graph needs; it bounds the
+/// stack when recursive shapes walk a long chain of data nodes.
+const MAX_NESTING: u32 = 64;
 
 #[derive(Debug, Clone)]
 enum RawTerm {
@@ -66,7 +68,10 @@ pub(crate) struct Run<'a> {
     /// (shape, node) pairs being validated, with whether a failure was already found.
     active: RefCell<FastMap<(ShapeId, TermId), bool>>,
     cut: Cell<bool>,
+    /// Depth of nested conformance checks; messages are only built at depth 0.
     depth: Cell<u32>,
+    /// Depth of nested shape evaluations.
+    nesting: Cell<u32>,
     supers: RefCell<FastMap<TermId, Rc<FastSet<TermId>>>>,
 }
 
@@ -109,6 +114,7 @@ pub(crate) fn validate(
         active: RefCell::default(),
         cut: Cell::new(false),
         depth: Cell::new(0),
+        nesting: Cell::new(0),
         supers: RefCell::default(),
     };
     run.all()
@@ -361,7 +367,7 @@ impl Run<'_> {
         if shape.deactivated {
             return true;
         }
-        if self.depth.get() > MAX_DEPTH {
+        if self.nesting.get() >= MAX_NESTING {
             self.cut.set(true);
             return true;
         }
@@ -373,6 +379,7 @@ impl Run<'_> {
             return !failed;
         }
         self.active.borrow_mut().insert((sid, focus), false);
+        self.nesting.set(self.nesting.get() + 1);
         let values = self.value_nodes(shape, focus);
         let shape_allowed = self.allowed[sev_index(shape.severity)];
         let mut conforms = true;
@@ -394,6 +401,7 @@ impl Run<'_> {
             }
         }
         self.active.borrow_mut().remove(&(sid, focus));
+        self.nesting.set(self.nesting.get() - 1);
         conforms
     }
 
@@ -858,11 +866,14 @@ impl Run<'_> {
                             Some(v),
                             "sh:NodeConstraintComponent",
                             || {
-                                format!(
-                                    "Value {} does not conform to the shape {}",
-                                    self.show(v),
-                                    self.shape_name(*s)
-                                )
+                                // The referenced shape's own message says more than its name.
+                                self.shapes.shapes[*s].message.clone().unwrap_or_else(|| {
+                                    format!(
+                                        "Value {} does not conform to the shape {}",
+                                        self.show(v),
+                                        self.shape_name(*s)
+                                    )
+                                })
                             },
                         );
                     }

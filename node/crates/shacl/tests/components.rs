@@ -702,3 +702,19 @@ fn non_standard_predicates_are_ignored() {
     );
     assert!(r.results.is_empty(), "{r:?}");
 }
+
+#[test]
+fn long_recursive_chains_do_not_exhaust_the_stack() {
+    // Each link must have a next link conforming to the same shape: a 5,000-node chain.
+    let s = "ex:Link sh:targetNode ex:n0 ; sh:property [ sh:path ex:next ; sh:node ex:Link ] ;
+             sh:property [ sh:path ex:label ; sh:maxCount 1 ] .";
+    let mut d = String::new();
+    for i in 0..5000 {
+        d.push_str(&format!(
+            "ex:n{i} ex:next ex:n{} ; ex:label \"x\" .\n",
+            i + 1
+        ));
+    }
+    let r = run(s, &d);
+    assert!(r.results.is_empty(), "{r:?}");
+}

@@ -297,7 +297,7 @@ pub fn cases() -> Vec<Case> {
             merge(&np, &without(&arca, ARCA, &dct("description"))),
             "sh:MinCountConstraintComponent",
         ),
-        ok(
+        case(
             "np-as-public",
             replace(
                 &np,
@@ -305,8 +305,9 @@ pub fn cases() -> Vec<Case> {
                 &dct("accessRights"),
                 iri(&format!("{ACCESS}PUBLIC")),
             ),
+            "sh:ClassConstraintComponent",
         ),
-        ok(
+        case(
             "np-as-restricted",
             replace(
                 &np,
@@ -314,6 +315,7 @@ pub fn cases() -> Vec<Case> {
                 &dct("accessRights"),
                 iri(&format!("{ACCESS}RESTRICTED")),
             ),
+            "sh:ClassConstraintComponent",
         ),
         case(
             "np-two-publishers",
@@ -340,9 +342,10 @@ pub fn cases() -> Vec<Case> {
             ),
             "sh:MinCountConstraintComponent",
         ),
-        ok(
+        case(
             "np-local-dataset-type",
             with(&np, ds, &dct("type"), iri(&ex("cohort-study"))),
+            "sh:ClassConstraintComponent",
         ),
         case(
             "two-public-datasets-sharing-a-nameless-publisher",
