@@ -80,7 +80,7 @@ impl Default for CatalogueConfig {
             ]),
             publisher_name: "Hublot node".into(),
             publisher_iri: None,
-            publisher_type: "Hospital".into(),
+            publisher_type: "healthcare-providers".into(),
             homepage: None,
             languages: vec!["FRA".into(), "ENG".into()],
             country: "FRA".into(),

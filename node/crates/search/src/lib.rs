@@ -7,6 +7,28 @@
 //! (typically behind an `RwLock`) and answers [`SearchQuery`]s with
 //! [`SearchResults`].
 //!
+//! ```
+//! use hublot_search::{SearchDoc, SearchIndex, SearchQuery, Variable};
+//!
+//! let mut index = SearchIndex::new();
+//! index.upsert(SearchDoc {
+//!     id: "pmsi-mco".into(),
+//!     iri: "https://chu.example/dataset/pmsi-mco".into(),
+//!     titles: vec![("fr".into(), "Séjours hospitaliers MCO".into())],
+//!     variables: vec![Variable {
+//!         name: "visit_start_date".into(),
+//!         ..Variable::default()
+//!     }],
+//!     facets: vec![("theme".into(), "HEAL".into())],
+//!     ..SearchDoc::default()
+//! });
+//!
+//! let results = index.search(&SearchQuery::new("sejour start dat").with_filter("theme", "HEAL"));
+//! assert_eq!(results.total, 1);
+//! assert_eq!(results.hits[0].matched_variables, ["visit_start_date"]);
+//! assert_eq!(results.facets["theme"][0].count, 1);
+//! ```
+//!
 //! # Text analysis
 //!
 //! * Text is split into words on anything that is not a letter or a digit;

@@ -366,7 +366,8 @@ fn facets_and_filters() {
 #[test]
 fn paging() {
     let mut index = SearchIndex::new();
-    for i in 0..25 {
+    // Inserted out of identifier order, so only the tie-break orders them.
+    for i in (0..25).map(|i| (i * 7) % 25) {
         index.upsert(doc(&format!("d{i:02}"), &format!("Registre numéro {i:02}")));
     }
     let all: Vec<String> = index
@@ -522,4 +523,11 @@ fn long_descriptions_are_truncated() {
     assert!(hit.description.chars().count() <= 301);
     assert!(hit.description.chars().count() > 250);
     assert!(hit.description.ends_with('…'));
+}
+
+#[test]
+fn index_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<SearchIndex>();
+    shareable::<SearchResults>();
 }
