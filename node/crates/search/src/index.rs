@@ -121,7 +121,7 @@ impl Posting {
 
 #[derive(Clone, Debug, Default)]
 struct Term {
-    /// Shared with the dictionary's maps (one allocation per term).
+    /// Shared with `Dictionary::ids` (one allocation per term).
     text: Arc<str>,
     /// Sorted by slot; never empty for a live term.
     postings: Vec<Posting>,

@@ -39,8 +39,8 @@
 //! * Words are transliterated to ASCII with `deunicode` and lowercased
 //!   (`é`→`e`, `ç`→`c`, `œ`→`oe`); decomposed accents (NFD) are handled too.
 //! * Light plural stemming for French and English (`hôpitaux`→`hopital`,
-//!   `studies`→`study`, `diabetes`→`diabete`, trailing `s`/`x`), applied the
-//!   same way to documents and queries.
+//!   `studies` and `study`→`studi`, `diabetes`→`diabete`, trailing `s`/`x`),
+//!   applied the same way to documents and queries.
 //! * The index also stores each multi-part word and each multi-part
 //!   identifier (variable name, table name, dataset identifier) glued together,
 //!   so `conditionconceptid` typed in lowercase still finds
@@ -57,10 +57,13 @@
 //!   are ignored unless the query holds nothing else, so `taux de mortalité`
 //!   matches a `taux_mortalite` variable, and typing `mortalité de` keeps
 //!   the results of `mortalité` until the next word takes shape.
-//! * Ranking is BM25F: per-field term frequencies are length-normalised,
-//!   weighted (title and identifier ×3; keywords, variable names/labels and
-//!   table names ×2; descriptions and variable descriptions ×1), summed, then
-//!   saturated. Ties are broken by identifier, so ordering is deterministic.
+//! * Ranking is BM25F (k1 = 1.2, b = 0.75, idf over the whole index): per
+//!   field, term frequencies (capped at 15) are length-normalised against
+//!   that field's average, weighted (title and identifier ×3; keywords,
+//!   variable names/labels and table names ×2; descriptions and variable
+//!   descriptions ×1), summed, then saturated. A document's score is the sum
+//!   over query terms (for the prefix term, its best expansion). Hits are
+//!   ordered by score, then identifier, so ordering is deterministic.
 //! * An empty query (no words) lists every document, sorted by the folded
 //!   title in the requested language, so facets work as a browse.
 //! * `lang` only chooses which title and description are displayed

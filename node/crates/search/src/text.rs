@@ -315,8 +315,14 @@ pub(crate) fn stem(token: &str) -> Cow<'_, str> {
         return Cow::Borrowed(token);
     }
     if n > 4 && token.ends_with("ies") {
-        // studies → study, therapies → therapy
-        return Cow::Owned(format!("{}y", &token[..n - 3]));
+        // studies → studi, like study below
+        return Cow::Borrowed(&token[..n - 2]);
+    }
+    if token.ends_with('y') && !matches!(token.as_bytes()[n - 2], b'a' | b'e' | b'i' | b'o' | b'u')
+    {
+        // study → studi, therapy → therapi, so that the singular, the plural
+        // and their prefixes meet (days and keys keep their y)
+        return Cow::Owned(format!("{}i", &token[..n - 1]));
     }
     if token.ends_with("sses") {
         // classes → class
@@ -472,7 +478,11 @@ mod tests {
             ("medicaux", "medical"),
             ("taux", "taux"),
             ("niveaux", "niveau"),
-            ("studies", "study"),
+            ("studies", "studi"),
+            ("study", "studi"),
+            ("therapy", "therapi"),
+            ("days", "day"),
+            ("keys", "key"),
             ("classes", "class"),
             ("status", "status"),
             ("diagnosis", "diagnosis"),

@@ -199,6 +199,14 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(ns))
 }
 
+/// Resident memory of the process in MiB (Linux).
+fn rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
 /// Runs `f`, returning its result and its CPU time (wall time if CPU time
 /// is unavailable).
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
@@ -233,10 +241,17 @@ fn measure(name: &str, profile: &Profile) -> (Duration, Duration) {
                 + vars.sum::<usize>()
         })
         .sum();
+    let rss_before = rss_mib();
     let (index, indexing) = timed(|| docs.into_iter().collect::<SearchIndex>());
     assert_eq!(index.len(), 10_000);
+    // The records themselves were allocated before: the growth is the index.
+    let growth = match (rss_before, rss_mib()) {
+        (Some(a), Some(b)) => format!("+{} MiB", b.saturating_sub(a)),
+        _ => "unknown".to_owned(),
+    };
     println!(
-        "{name}: indexed 10,000 records ({tokens} tokens, {} terms) in {indexing:?}",
+        "{name}: indexed 10,000 records ({tokens} tokens, {} terms) in {indexing:?}, \
+         resident memory {growth}",
         index.term_count()
     );
 
