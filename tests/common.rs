@@ -42,30 +42,21 @@ impl Node {
     }
 
     pub fn demo_on(data_dir: &Path, port: u16) -> Node {
-        let child = Command::new(node_bin())
-            .args(["demo", "--port", &port.to_string(), "--data-dir"])
-            .arg(data_dir)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start hublot-node");
-        let node = Node {
-            child,
-            port,
-            data_dir: data_dir.to_path_buf(),
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        node.wait_ready();
-        node
+        let mut cmd = Command::new(node_bin());
+        cmd.args(["demo", "--port", &port.to_string(), "--data-dir"])
+            .arg(data_dir);
+        Self::start(cmd, data_dir, port)
     }
 
     /// `hublot-node serve --config FILE` on the listen address the file gives.
     pub fn serve(config: &Path, data_dir: &Path, port: u16) -> Node {
-        let child = Command::new(node_bin())
-            .arg("serve")
-            .arg("--config")
-            .arg(config)
+        let mut cmd = Command::new(node_bin());
+        cmd.arg("serve").arg("--config").arg(config);
+        Self::start(cmd, data_dir, port)
+    }
+
+    fn start(mut cmd: Command, data_dir: &Path, port: u16) -> Node {
+        let child = cmd
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -545,78 +545,41 @@ fn sparql_endpoint_answers_and_refuses_what_it_must() {
     assert_eq!(after["results"]["bindings"].as_array().unwrap().len(), n);
 }
 
+/// `GET /search` with parameters: (status, JSON body).
+fn search(c: &Client, node: &Node, params: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let r = c.get(node.url("/search")).query(params).send().unwrap();
+    (r.status().as_u16(), r.json().unwrap())
+}
+
 #[test]
 fn search_finds_variables_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let node = Node::demo(dir.path());
     let c = client();
-    let r: serde_json::Value = c
-        .get(node.url("/search"))
-        .query(&[("q", "visit_start_date")])
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let (_, r) = search(&c, &node, &[("q", "visit_start_date")]);
     assert!(r["total"].as_u64().unwrap() >= 1, "{r}");
-    assert!(
-        !r["hits"][0]["matched_variables"]
-            .as_array()
-            .unwrap()
-            .is_empty(),
-        "{r}"
-    );
+    let matched = r["hits"][0]["matched_variables"].as_array().unwrap();
+    assert!(!matched.is_empty(), "{r}");
     // Accent-insensitive, French.
-    let a: serde_json::Value = c
-        .get(node.url("/search"))
-        .query(&[("q", "séjours hospitaliers")])
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let b: serde_json::Value = c
-        .get(node.url("/search"))
-        .query(&[("q", "sejours hospitaliers")])
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let (_, a) = search(&c, &node, &[("q", "séjours hospitaliers")]);
+    let (_, b) = search(&c, &node, &[("q", "sejours hospitaliers")]);
     assert!(a["total"].as_u64().unwrap() >= 1, "{a}");
     assert_eq!(a["hits"], b["hits"]);
-    // Facets and a filter.
-    let all: serde_json::Value = c.get(node.url("/search")).send().unwrap().json().unwrap();
-    assert!(
-        all["facets"]["health_category"].as_array().unwrap().len() >= 2,
-        "{all}"
-    );
-    let nrpe: serde_json::Value = c
-        .get(node.url("/search"))
-        .query(&[("health_category", "NRPE")])
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    // Facets and filters.
+    let (_, all) = search(&c, &node, &[]);
+    let categories = all["facets"]["health_category"].as_array().unwrap();
+    assert!(categories.len() >= 2, "{all}");
+    let (_, nrpe) = search(&c, &node, &[("health_category", "NRPE")]);
     assert!(nrpe["total"].as_u64().unwrap() >= 1);
     assert!(nrpe["total"].as_u64().unwrap() < all["total"].as_u64().unwrap());
-    let none: serde_json::Value = c
-        .get(node.url("/search"))
-        .query(&[("access_rights", "PUBLIC")])
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let (_, none) = search(&c, &node, &[("access_rights", "PUBLIC")]);
     assert_eq!(none["total"], 0, "the demo has no PUBLIC dataset");
-    let r = c
-        .get(node.url("/search"))
-        .query(&[("page", "0")])
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 400);
-    let r = c
-        .get(node.url("/search"))
-        .query(&[("colour", "blue")])
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    // Bad parameters: 400 problem.
+    for bad in [("page", "0"), ("pageSize", "1000"), ("colour", "blue")] {
+        let (status, p) = search(&c, &node, &[bad]);
+        assert_eq!(status, 400, "{bad:?}");
+        assert!(p["detail"].as_str().unwrap().len() > 5);
+    }
 }
 
 #[test]
