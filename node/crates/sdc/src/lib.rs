@@ -57,12 +57,18 @@
 //!    computed exactly on the roaring bitmaps. A distance in `1..k-1`
 //!    suppresses the cell. A population identical to one already released
 //!    is exempt (re-releasing it creates no new pair of populations): this
-//!    is what keeps an unchanged revised week published.
+//!    is what keeps an unchanged revised week published. A population
+//!    identical to one an earlier release *withheld* (and none released)
+//!    stays hidden, also as `suppressed_differencing`: otherwise a cell
+//!    hidden as a secondary partner in one release, published unchanged in
+//!    the next, would give back the value it protected.
 //! 4. **Fixpoint**, repeated until a whole pass changes nothing:
 //!    - *derived figures* take the strongest suppression of the counts they
 //!      depend on: a ratio is published only when both counts are, a sum or
-//!      mean only when its count is; a sum and a mean of the same total over
-//!      the same count (twins) are hidden together;
+//!      mean only when its count is;
+//!    - *linked cells* are hidden together: a sum and a mean of the same
+//!      total over the same count, and copies (count cells with the same
+//!      value over the same persons), since one gives the other away;
 //!    - *secondary suppression* (`suppressed_secondary`, if enabled): the
 //!      margin relations of every additive measure (counts, sums, means
 //!      through their totals) form a linear system whose unknowns are the
@@ -96,9 +102,10 @@
 //!    ratios are then computed from the rounded counts, also `rounded`. Sums
 //!    and means are not rounded.
 //! 6. **Recording**: in the same SQLite transaction (begun `IMMEDIATE`, so
-//!    two releases of one permit cannot interleave) the release row and the
-//!    populations of the released count cells that are new to the ledger
-//!    are stored. An error anywhere rolls everything back.
+//!    two releases of one permit cannot interleave) the release row, the
+//!    populations of the released count cells that are new to the ledger,
+//!    and (flagged as withheld) those of the hidden count cells are stored.
+//!    An error anywhere rolls everything back.
 //!
 //! # Audit
 //!

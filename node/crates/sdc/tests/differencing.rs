@@ -284,14 +284,25 @@ fn many_released_populations() {
 
 #[test]
 fn a_cell_hidden_earlier_stays_hidden_in_later_releases() {
-    // Release 1: `young` (5 persons) fails the threshold and `old` (20) is
-    // hidden so that young is not `all - old`.
+    // Release 1: `young` (5 persons) fails the threshold and `old` (20,
+    // the smallest other band) is hidden so that young is not
+    // `all - mid - old`.
     let mut gate = gate();
-    let mut t = RawTable::new(vec![Dimension::with_margin("age", "all", ["young", "old"])]);
+    let mut t = RawTable::new(vec![Dimension::with_margin(
+        "age",
+        "all",
+        ["young", "mid", "old"],
+    )]);
     let young = pop(0..5);
+    let mid = pop(200..230);
     let old = pop(100..120);
-    let all: RoaringTreemap = young.iter().chain(old.iter()).collect();
-    for (a, p) in [("young", &young), ("old", &old), ("all", &all)] {
+    let all: RoaringTreemap = young.iter().chain(mid.iter()).chain(old.iter()).collect();
+    for (a, p) in [
+        ("young", &young),
+        ("mid", &mid),
+        ("old", &old),
+        ("all", &all),
+    ] {
         t.push(RawCell::count_with_population(
             keys([("age", a)]),
             "n",
@@ -301,11 +312,12 @@ fn a_cell_hidden_earlier_stays_hidden_in_later_releases() {
     }
     let out = gate.release("p", &t).unwrap();
     use Status::{Published as P, SuppressedPrimary as X, SuppressedSecondary as S};
-    assert_eq!(statuses(&out), [X, S, P]);
+    assert_eq!(statuses(&out), [X, P, S, P]);
     assert_eq!(gate.ledger().withheld_count("p").unwrap(), 2);
 
-    // Release 2 asks for `old` alone: publishing 20 would give young =
-    // 25 - 20 from release 1.
+    // Release 2 asks for `old` alone: it is far from every released
+    // population (mid 30, all 55), but publishing 20 would give young =
+    // 55 - 30 - 20 from release 1.
     let again = single("old", old.len(), old.clone());
     let out = gate.release("p", &again).unwrap();
     assert_eq!(statuses(&out), [Status::SuppressedDifferencing]);
