@@ -14,6 +14,8 @@ pub struct Config {
     pub catalogue: CatalogueConfig,
     pub sparql: SparqlSection,
     pub log: LogSection,
+    /// The OMOP warehouse (default: the embedded one, `DATA_DIR/warehouse.sqlite`).
+    pub warehouse: Option<hublot_engine::WarehouseConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -53,6 +55,7 @@ impl Default for Config {
             catalogue: CatalogueConfig::default(),
             sparql: SparqlSection::default(),
             log: LogSection::default(),
+            warehouse: None,
         }
     }
 }
@@ -99,6 +102,13 @@ impl Config {
             config.data_dir = parent.join(&config.data_dir);
         }
         Ok(config)
+    }
+
+    /// The configured warehouse, or the embedded one of the data directory.
+    pub fn warehouse(&self) -> hublot_engine::WarehouseConfig {
+        self.warehouse
+            .clone()
+            .unwrap_or_else(|| hublot_engine::WarehouseConfig::embedded(&self.data_dir))
     }
 
     pub fn sparql_limits(&self) -> hublot_sparql::SparqlLimits {

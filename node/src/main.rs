@@ -45,6 +45,9 @@ enum Command {
     Demo {
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Size of the synthetic warehouse created on first start.
+        #[arg(long, default_value_t = 50_000)]
+        persons: u64,
     },
     /// Run the node's HTTP server.
     Serve {
@@ -58,6 +61,57 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Generate a synthetic OMOP CDM 5.4 warehouse (deterministic for a seed).
+    Synth(SynthArgs),
+    /// The weekly acute respiratory infection indicators.
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
+}
+
+#[derive(Args, Debug)]
+struct SynthArgs {
+    #[arg(long, default_value_t = 10_000)]
+    persons: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// First day of the period (YYYY-MM-DD).
+    #[arg(long, default_value = "2022-01-03")]
+    from: String,
+    /// Last day of the period (YYYY-MM-DD).
+    #[arg(long, default_value = "2025-12-28")]
+    to: String,
+    /// SQLite file to write (default: the node's embedded warehouse).
+    #[arg(long, conflicts_with = "database_url")]
+    out: Option<PathBuf>,
+    /// PostgreSQL URL to write to instead (with --schema).
+    #[arg(long, requires = "schema")]
+    database_url: Option<String>,
+    /// PostgreSQL schema to create and fill.
+    #[arg(long)]
+    schema: Option<String>,
+    /// Name of the synthetic hospital (care_site).
+    #[arg(long)]
+    hospital: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum IndicatorsCommand {
+    /// Compute the disclosure-controlled indicator table for ISO weeks (e.g. 2025-W03).
+    Run {
+        #[arg(long)]
+        week: String,
+        /// Last week of a range (included).
+        #[arg(long)]
+        to: Option<String>,
+        /// Read this PostgreSQL warehouse instead of the configured one (with --schema).
+        #[arg(long, requires = "schema")]
+        database_url: Option<String>,
+        #[arg(long)]
+        schema: Option<String>,
+        /// json or csv.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -135,7 +189,7 @@ fn load_config(global: &Global) -> anyhow::Result<Config> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut config = load_config(&cli.global)?;
     match cli.command {
-        Command::Demo { port } => {
+        Command::Demo { port, persons } => {
             config.server.listen = SocketAddr::from(([127, 0, 0, 1], port));
             config.catalogue.base_url = format!("http://127.0.0.1:{port}/");
             if cli.global.config.is_none() {
@@ -145,6 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             init_logging(&config);
             let catalogue = open_catalogue(&config)?;
             seed_demo(&catalogue, &config.data_dir)?;
+            seed_warehouse(&config, persons)?;
             serve(config, catalogue)
         }
         Command::Serve { listen } => {
@@ -156,6 +211,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(config, catalogue)
         }
         Command::Catalogue(cmd) => catalogue_command(&config, cmd),
+        Command::Synth(args) => synth(&config, args),
+        Command::Indicators(IndicatorsCommand::Run {
+            week,
+            to,
+            database_url,
+            schema,
+            format,
+        }) => indicators_run(&config, &week, to.as_deref(), database_url, schema, &format),
         Command::Token(TokenCommand::Create { role, label }) => {
             std::fs::create_dir_all(&config.data_dir)?;
             let token = Tokens::create(&config.data_dir.join("tokens.json"), role, &label)
@@ -218,6 +281,113 @@ fn seed_demo(catalogue: &Catalogue, data_dir: &Path) -> anyhow::Result<()> {
         std::fs::write(&tokens_path, serde_json::to_vec_pretty(&demo)?)?;
     }
     Ok(())
+}
+
+/// Creates the demo's embedded warehouse on first start.
+fn seed_warehouse(config: &Config, persons: u64) -> anyhow::Result<()> {
+    if let hublot_engine::WarehouseConfig::Sqlite { path } = config.warehouse()
+        && !path.exists()
+    {
+        let synth = hublot_omop::synth::SynthConfig {
+            persons,
+            care_site_name: "CHU Demo".into(),
+            ..Default::default()
+        };
+        let tmp = path.with_extension("sqlite.partial");
+        let _ = std::fs::remove_file(&tmp);
+        let summary = hublot_omop::synth::generate_sqlite(&tmp, &synth)
+            .context("creating the demo warehouse")?;
+        std::fs::rename(&tmp, &path)?;
+        tracing::info!(persons, visits = summary.count("visit_occurrence"), path = %path.display(), "demo warehouse created");
+    }
+    Ok(())
+}
+
+fn parse_date(s: &str) -> anyhow::Result<time::Date> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| anyhow::anyhow!("{s:?} is not a date (YYYY-MM-DD): {e}"))
+}
+
+fn synth(config: &Config, args: SynthArgs) -> anyhow::Result<ExitCode> {
+    let mut synth = hublot_omop::synth::SynthConfig {
+        persons: args.persons,
+        seed: args.seed,
+        start: parse_date(&args.from)?,
+        end: parse_date(&args.to)?,
+        ..Default::default()
+    };
+    if synth.start > synth.end {
+        bail!("--from must not be after --to");
+    }
+    if let Some(h) = args.hospital {
+        synth.care_site_name = h;
+    }
+    let summary = match (args.database_url, args.schema) {
+        (Some(url), Some(schema)) => hublot_omop::synth::generate_postgres(&url, &schema, &synth)?,
+        _ => {
+            let path = match args.out {
+                Some(p) => p,
+                None => match config.warehouse() {
+                    hublot_engine::WarehouseConfig::Sqlite { path } => {
+                        std::fs::create_dir_all(&config.data_dir)?;
+                        path
+                    }
+                    hublot_engine::WarehouseConfig::Postgres { .. } => bail!(
+                        "the configured warehouse is PostgreSQL: pass --database-url and --schema, or --out FILE"
+                    ),
+                },
+            };
+            if path.exists() {
+                bail!(
+                    "{} exists already: remove it first or choose another --out",
+                    path.display()
+                );
+            }
+            hublot_omop::synth::generate_sqlite(&path, &synth)?
+        }
+    };
+    for (table, rows) in &summary.rows {
+        println!("{table}\t{rows}");
+    }
+    eprintln!("generated in {:.1} s", summary.elapsed.as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn indicators_run(
+    config: &Config,
+    week: &str,
+    to: Option<&str>,
+    database_url: Option<String>,
+    schema: Option<String>,
+    format: &str,
+) -> anyhow::Result<ExitCode> {
+    if format != "json" && format != "csv" {
+        bail!("--format must be json or csv");
+    }
+    let from: hublot_query::IsoWeek = week
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--week {week:?}: {e}"))?;
+    let to: hublot_query::IsoWeek = match to {
+        Some(t) => t.parse().map_err(|e| anyhow::anyhow!("--to {t:?}: {e}"))?,
+        None => from,
+    };
+    let warehouse = match (database_url, schema) {
+        (Some(url), Some(schema)) => hublot_engine::WarehouseConfig::Postgres { url, schema },
+        _ => config.warehouse(),
+    };
+    let warehouse = warehouse.open()?;
+    let outcome = hublot_engine::run_indicators(
+        warehouse.as_ref(),
+        from,
+        to,
+        &hublot_engine::default_policy(),
+    )?;
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&outcome)?);
+    } else {
+        print!("{}", hublot_engine::to_csv(&outcome.table));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn serve(config: Config, catalogue: Arc<Catalogue>) -> anyhow::Result<ExitCode> {

@@ -20,7 +20,9 @@
 //!
 //! Every user value (concept ids, codes, dates, ages, labels) is a bound parameter, pushed
 //! in the order its placeholder appears in the text and used once. Table names come from the
-//! warehouse and column names from the fixed OMOP column list below, never from the spec.
+//! warehouse; column names are the compiler's own, or measure columns validated against the
+//! OMOP schema and allow-list ([`crate::validate::column_type`]); nothing else of the spec is
+//! written into the text.
 
 use std::collections::BTreeSet;
 

@@ -1,5 +1,5 @@
 //! The aggregate spec format (serde model). The JSON Schema in `schema/aggregate-spec.schema.json`
-//! describes the same document; [`crate::validate`] checks both and the semantic rules.
+//! describes the same document; [`crate::validate()`] checks both and the semantic rules.
 //!
 //! A spec counts **visits** (`visit_occurrence` rows joined to their `person`), optionally
 //! restricted by filters, and breaks measures down by named breakdowns. Every value a user

@@ -7,7 +7,7 @@ use roaring::RoaringTreemap;
 use serde::Serialize;
 use time::Date;
 
-use crate::compile::{CompiledQuery, SITE_UNKNOWN, compile, measure_keys};
+use crate::compile::{CompiledQuery, SEX_OTHER, SEX_VALUES, SITE_UNKNOWN, compile, measure_keys};
 use crate::dialect::{Dialect, dialect_for};
 use crate::model::{ALL, Aggregate, Breakdown, Ratio, SpecModel};
 use crate::validate::{Spec, parse_date};
@@ -165,6 +165,27 @@ pub struct RawTable {
     pub cells: Vec<RawCell>,
     /// Ratios to derive.
     pub ratios: Vec<RatioDef>,
+    /// The breakdowns, in spec order: their values and margins.
+    pub dimensions: Vec<RawDimension>,
+}
+
+/// A breakdown of a raw table, for disclosure control's margins (secondary suppression).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawDimension {
+    /// Key name in the cells.
+    pub key: String,
+    /// Breakdown kind as written in the spec (`iso_week`, `age_band`, `sex`, `syndrome`,
+    /// `care_site`).
+    pub kind: String,
+    /// The values cells use for this key, margin excluded: the run's weeks, the band labels
+    /// or group names in spec order, `male`/`female`/`other`, the care sites seen.
+    pub values: Vec<String>,
+    /// The margin's key value (`all`) when the breakdown has one.
+    pub margin: Option<String>,
+    /// Whether the margin cell of a `count_visits` or `sum` measure is the sum of the cells
+    /// of the values (true except for syndromes, whose groups overlap). Margins of
+    /// `count_persons`, `mean` and `max` are never sums.
+    pub additive: bool,
 }
 
 impl RawTable {
@@ -240,14 +261,57 @@ pub fn run_with(
         }
         acc.finish(model, &week_values, &mut cells_by_measure)?;
     }
+    let cells: Vec<RawCell> = cells_by_measure.into_iter().flatten().collect();
     Ok(RawTable {
         spec_id: spec.id().to_owned(),
         spec_name: spec.name().to_owned(),
         from_week: params.from_week,
         to_week: params.to_week,
-        cells: cells_by_measure.into_iter().flatten().collect(),
+        dimensions: dimensions(model, &week_values, &cells),
+        cells,
         ratios: model.ratios.iter().map(RatioDef::from).collect(),
     })
+}
+
+fn dimensions(model: &SpecModel, weeks: &[String], cells: &[RawCell]) -> Vec<RawDimension> {
+    model
+        .breakdowns
+        .iter()
+        .map(|b| {
+            let values: Vec<String> = match b {
+                Breakdown::IsoWeek { .. } => weeks.to_vec(),
+                Breakdown::AgeBand { bands, .. } => bands.iter().map(|x| x.label.clone()).collect(),
+                Breakdown::Syndrome { groups, .. } => {
+                    groups.iter().map(|g| g.name.clone()).collect()
+                }
+                Breakdown::Sex { .. } => SEX_VALUES
+                    .iter()
+                    .map(|(_, l)| (*l).to_owned())
+                    .chain([SEX_OTHER.to_owned()])
+                    .collect(),
+                Breakdown::CareSite { .. } => {
+                    let seen: BTreeSet<&str> = cells
+                        .iter()
+                        .filter_map(|c| c.keys.get(b.key()))
+                        .map(String::as_str)
+                        .filter(|v| *v != ALL)
+                        .collect();
+                    let mut seen: Vec<String> = seen.into_iter().map(str::to_owned).collect();
+                    seen.sort_by_key(|v| {
+                        (v.parse::<i64>().is_err(), v.parse::<i64>().ok(), v.clone())
+                    });
+                    seen
+                }
+            };
+            RawDimension {
+                key: b.key().to_owned(),
+                kind: b.kind().to_owned(),
+                values,
+                margin: b.margin().then(|| ALL.to_owned()),
+                additive: !matches!(b, Breakdown::Syndrome { .. }),
+            }
+        })
+        .collect()
 }
 
 /// What one measure accumulates for one cell.
@@ -621,7 +685,6 @@ fn group_restrictions(model: &SpecModel) -> Vec<Restriction> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::{SEX_OTHER, SEX_VALUES};
 
     #[test]
     fn product_of_domains() {

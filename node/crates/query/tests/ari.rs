@@ -115,10 +115,7 @@ fn check_fixture(t: &RawTable) {
         }
     }
     let freshness = t.cell("data_freshness", &[("week", W)]).expect("freshness");
-    assert_eq!(
-        freshness.value,
-        RawValue::Date(date!(2025 - 01 - 19))
-    );
+    assert_eq!(freshness.value, RawValue::Date(date!(2025 - 01 - 19)));
     // The following week.
     assert_cell(
         t,
@@ -222,7 +219,10 @@ fn ari_synthetic_sqlite_and_postgres_agree() {
     // A winter with a week 53 (2020-W53 ends on 2021-01-03) and a Thursday on 7 January.
     let early = both(&RunParams::weeks(week("2020-W52"), week("2021-W02")));
     for w in ["2020-W52", "2020-W53", "2021-W01", "2021-W02"] {
-        assert!(early.count("er_visits_total", &[("week", w)]).unwrap_or(0) > 0, "{w}");
+        assert!(
+            early.count("er_visits_total", &[("week", w)]).unwrap_or(0) > 0,
+            "{w}"
+        );
     }
     // A winter across the ISO year boundary (2024-12-30 is in 2025-W01).
     let params = RunParams::weeks(week("2024-W50"), week("2025-W03"));

@@ -77,10 +77,15 @@ fn other_measures_spec() -> hublot_query::Spec {
         "breakdowns": [
             { "kind": "iso_week", "key": "week", "margin": true },
             { "kind": "sex", "key": "sex", "margin": true },
-            { "kind": "care_site", "key": "site", "margin": true }
+            { "kind": "care_site", "key": "site", "margin": true },
+            { "kind": "syndrome", "key": "syndrome", "margin": true, "groups": [
+                { "name": "bronchiolitis", "icd10_prefixes": ["J21"] },
+                { "name": "rsv", "icd10_prefixes": ["J21.0", "B97.4"] }
+            ] }
         ],
         "measures": [
             { "name": "persons", "aggregate": "count_persons", "by": ["sex"] },
+            { "name": "infants", "aggregate": "count_visits", "by": ["syndrome"] },
             { "name": "visits", "aggregate": "count_visits", "by": ["week", "site"] },
             { "name": "mean_yob", "aggregate": "mean", "column": "person.year_of_birth", "by": ["sex"] },
             { "name": "sum_yob", "aggregate": "sum", "column": "person.year_of_birth", "by": [] },
@@ -109,6 +114,10 @@ fn check_other_measures(t: &RawTable) {
     assert_eq!(count("persons", &[("sex", "male")]), 5);
     assert_eq!(count("persons", &[("sex", "other")]), 0);
     assert_eq!(count("persons", &[("sex", "all")]), 10);
+    // Overlapping groups: the `all` margin counts visit 101 (J21.0, in both) once.
+    assert_eq!(count("infants", &[("syndrome", "bronchiolitis")]), 2);
+    assert_eq!(count("infants", &[("syndrome", "rsv")]), 1);
+    assert_eq!(count("infants", &[("syndrome", "all")]), 2);
     let visits = |w: &str, s: &str| count("visits", &[("week", w), ("site", s)]);
     assert_eq!(visits("2025-W03", "1"), 3);
     assert_eq!(visits("2025-W03", "2"), 2);
@@ -119,6 +128,27 @@ fn check_other_measures(t: &RawTable) {
     assert_eq!(visits("all", "unknown"), 6);
     assert_eq!(visits("all", "all"), 11);
     assert_eq!(t.cells.iter().filter(|c| c.measure == "visits").count(), 12);
+    let dims: Vec<(&str, Vec<&str>, Option<&str>, bool)> = t
+        .dimensions
+        .iter()
+        .map(|d| {
+            (
+                d.key.as_str(),
+                d.values.iter().map(String::as_str).collect(),
+                d.margin.as_deref(),
+                d.additive,
+            )
+        })
+        .collect();
+    assert_eq!(
+        dims,
+        [
+            ("week", vec!["2025-W03", "2025-W04"], Some("all"), true),
+            ("sex", vec!["male", "female", "other"], Some("all"), true),
+            ("site", vec!["1", "2", "unknown"], Some("all"), true),
+            ("syndrome", vec!["bronchiolitis", "rsv"], Some("all"), false),
+        ]
+    );
 
     let female = t.cell("mean_yob", &[("sex", "female")]).unwrap();
     assert_eq!(female.value, RawValue::Number(9944.0 / 5.0));

@@ -1,0 +1,126 @@
+//! End-to-end tests of the data side: `hublot-node synth` into SQLite and PostgreSQL, and
+//! `hublot-node indicators run` giving the same disclosure-controlled table on both.
+
+mod common;
+
+use common::*;
+use hublot_omop::test_support::PgTestSchema;
+
+fn run_json(data: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = cli(data, args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}\n{out}"))
+}
+
+#[test]
+fn indicators_are_identical_on_sqlite_and_postgres_and_disclosure_controlled() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let pg = PgTestSchema::new("hublot_e2e_ind").expect("PostgreSQL on 127.0.0.1:5432");
+    for args in [
+        vec!["synth", "--persons", "20000", "--seed", "7"],
+        vec![
+            "synth",
+            "--persons",
+            "20000",
+            "--seed",
+            "7",
+            "--database-url",
+            pg.url(),
+            "--schema",
+            pg.name(),
+        ],
+    ] {
+        let (code, out, err) = cli(data, &args);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("visit_occurrence"), "{out}");
+    }
+    let weeks = ["--week", "2024-W50", "--to", "2025-W03"];
+    let sqlite = run_json(data, &[&["indicators", "run"][..], &weeks].concat());
+    let postgres = run_json(
+        data,
+        &[
+            &["indicators", "run"][..],
+            &weeks,
+            &["--database-url", pg.url(), "--schema", pg.name()],
+        ]
+        .concat(),
+    );
+    assert_eq!(sqlite, postgres, "same data, same table");
+
+    // The interfaces.md result format, disclosure-controlled.
+    assert!(sqlite["spec_hash"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(sqlite["policy"]["k"], 11);
+    let cells = sqlite["cells"].as_array().unwrap();
+    assert!(cells.len() > 100);
+    let mut statuses = std::collections::BTreeMap::<String, usize>::new();
+    for c in cells {
+        let status = c["status"].as_str().unwrap().to_owned();
+        *statuses.entry(status.clone()).or_default() += 1;
+        if status.starts_with("suppressed") {
+            assert!(c["value"].is_null(), "{c}");
+        } else if let Some(n) = c["value"].as_u64() {
+            assert!(n == 0 || n >= 11, "a published count below 11: {c}");
+        }
+        let keys = c["keys"].as_object().unwrap();
+        if ["er_visits_total", "coding_completeness"].contains(&c["measure"].as_str().unwrap()) {
+            assert!(!keys.contains_key("syndrome"), "{c}");
+        }
+    }
+    assert!(statuses["published"] > 0, "{statuses:?}");
+    assert!(statuses["suppressed_primary"] > 0, "{statuses:?}");
+    // Weeks in the range only, written 2025-W03.
+    let weeks: std::collections::BTreeSet<&str> = cells
+        .iter()
+        .filter_map(|c| c["keys"]["week"].as_str())
+        .collect();
+    assert_eq!(
+        weeks.into_iter().collect::<Vec<_>>(),
+        [
+            "2024-W50", "2024-W51", "2024-W52", "2025-W01", "2025-W02", "2025-W03"
+        ]
+    );
+
+    // CSV form.
+    let (code, csv, err) = cli(
+        data,
+        &["indicators", "run", "--week", "2025-W03", "--format", "csv"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        csv.starts_with("age_band,syndrome,week,measure,value,status\n")
+            || csv.contains(",measure,value,status\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn bad_indicator_and_synth_arguments_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let (code, _, err) = cli(data, &["indicators", "run", "--week", "2025-W03"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("synth"), "no warehouse yet: {err}");
+    let (code, _, err) = cli(data, &["synth", "--persons", "500"]);
+    assert_eq!(code, 0, "{err}");
+    for (args, needle) in [
+        (vec!["indicators", "run", "--week", "2025-W60"], "2025-W60"),
+        (
+            vec!["indicators", "run", "--week", "yesterday"],
+            "yesterday",
+        ),
+        (
+            vec!["indicators", "run", "--week", "2025-W03", "--format", "xml"],
+            "format",
+        ),
+        (vec!["synth", "--persons", "500"], "exists"),
+        (
+            vec!["synth", "--from", "2025-13-01", "--out", "x.sqlite"],
+            "2025-13-01",
+        ),
+    ] {
+        let (code, _, err) = cli(data, &args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
