@@ -124,3 +124,59 @@ fn bad_indicator_and_synth_arguments_are_refused() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn specs_are_validated_over_http_with_every_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::demo(dir.path());
+    let c = reqwest::blocking::Client::new();
+    let schema: serde_json::Value = c
+        .get(node.url("/specs/schema"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(schema["$schema"].as_str().unwrap().contains("2020-12"));
+    let ari: serde_json::Value = c
+        .get(node.url("/specs/indicators/ari-weekly"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let id = ari["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("sha256:"));
+    // The shipped spec validates to the same id, whatever its layout.
+    let r: serde_json::Value = c
+        .post(node.url("/specs/validate"))
+        .body(serde_json::to_string_pretty(&ari["spec"]).unwrap())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(r["id"], id.as_str());
+    // Several errors at once, each with its JSON pointer.
+    let mut bad = ari["spec"].clone();
+    bad["format"] = "nope".into();
+    bad["measures"][0]["aggregate"] = 42.into();
+    let r = c
+        .post(node.url("/specs/validate"))
+        .body(bad.to_string())
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let p: serde_json::Value = r.json().unwrap();
+    let errors = p["errors"].as_array().unwrap();
+    assert!(errors.len() >= 2, "{p}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["pointer"].is_string() && e["message"].is_string())
+    );
+    assert!(errors.iter().any(|e| e["pointer"] == "/format"), "{p}");
+    let r = c
+        .post(node.url("/specs/validate"))
+        .body("{not json")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 422);
+}

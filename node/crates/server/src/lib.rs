@@ -12,6 +12,7 @@ pub mod problem;
 mod catalog;
 mod openapi;
 mod sparql;
+mod specs;
 
 use auth::Tokens;
 use axum::Router;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::openapi_json))
         .merge(catalog::routes())
         .merge(sparql::routes())
+        .merge(specs::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -23,6 +23,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         crate::catalog::search,
         crate::sparql::sparql_get,
         crate::sparql::sparql_post,
+        crate::specs::schema,
+        crate::specs::validate,
+        crate::specs::ari_weekly,
     ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),
@@ -30,6 +33,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "dcat", description = "DCAT catalogue and dataset records (HealthDCAT-AP)"),
         (name = "sparql", description = "SPARQL 1.1 Protocol, read-only"),
         (name = "search", description = "Full-text search with facets"),
+        (name = "specs", description = "Aggregate query specs: schema, validation, shipped indicators"),
         (name = "admin", description = "Catalogue administration (admin token)"),
         (name = "operations", description = "Health and metrics"),
     )
