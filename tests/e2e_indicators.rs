@@ -180,3 +180,83 @@ fn specs_are_validated_over_http_with_every_error() {
         .unwrap();
     assert_eq!(r.status(), 422);
 }
+
+#[test]
+fn catalogue_statistics_come_from_the_warehouse_and_stay_conforming() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let yaml = repo_root().join("node/crates/catalogue/demo/chu-demo.yaml");
+    let (code, _, err) = cli(data, &["catalogue", "import", yaml.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cli(data, &["synth", "--persons", "3000", "--seed", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let id = "chu-demo-passages-urgences";
+    let (code, out, err) = cli(
+        data,
+        &[
+            "catalogue",
+            "stats",
+            "--dataset",
+            id,
+            "--visit-concepts",
+            "9203,262",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, nt, _) = cli(data, &["catalogue", "export", "--format", "nt"]);
+    let line = |prop: &str| -> Option<u64> {
+        nt.lines()
+            .find(|l| {
+                l.starts_with(&format!("<http://127.0.0.1:8080/datasets/{id}>")) && l.contains(prop)
+            })
+            .and_then(|l| l.split('"').nth(1))
+            .and_then(|v| v.parse().ok())
+    };
+    let records = line("#numberOfRecords>").expect("numberOfRecords");
+    let individuals = line("#numberOfUniqueIndividuals>").expect("numberOfUniqueIndividuals");
+    assert!(
+        records >= individuals && individuals >= 11,
+        "{records} {individuals}"
+    );
+    assert!(line("#minTypicalAge>").unwrap() <= line("#maxTypicalAge>").unwrap());
+    // Still conforming, by Hublot and by the reference.
+    let (code, out, err) = cli(data, &["catalogue", "validate"]);
+    assert_eq!(code, 0, "{out}{err}");
+    if let Some(tool) = reference_validator() {
+        let file = dir.path().join("export.ttl");
+        let (_, ttl, _) = cli(data, &["catalogue", "export"]);
+        std::fs::write(&file, ttl).unwrap();
+        let (code, out) = reference_validate(&tool, &file);
+        assert_eq!(code, 0, "{out}");
+    }
+    // Visits of a concept nobody has: figures withheld, not invented.
+    let (code, _, err) = cli(
+        data,
+        &[
+            "catalogue",
+            "stats",
+            "--dataset",
+            id,
+            "--visit-concepts",
+            "123456789",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, nt, _) = cli(data, &["catalogue", "export", "--format", "nt"]);
+    assert!(
+        !nt.contains("numberOfRecords> \"0\""),
+        "no figure below k is published"
+    );
+    let (code, _, err) = cli(
+        data,
+        &[
+            "catalogue",
+            "stats",
+            "--dataset",
+            "no-such",
+            "--visit-concepts",
+            "9203",
+        ],
+    );
+    assert_ne!(code, 0, "{err}");
+}

@@ -16,6 +16,17 @@ pub struct Config {
     pub log: LogSection,
     /// The OMOP warehouse (default: the embedded one, `DATA_DIR/warehouse.sqlite`).
     pub warehouse: Option<hublot_engine::WarehouseConfig>,
+    /// Catalogue datasets whose statistics are computed from the warehouse.
+    pub statistics: Vec<StatisticsBinding>,
+}
+
+/// A dataset of the catalogue backed by the warehouse: its figures are the visits of these
+/// OMOP visit concepts (e.g. 9203 and 262 for emergency visits).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StatisticsBinding {
+    pub dataset: String,
+    pub visit_concepts: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,6 +67,7 @@ impl Default for Config {
             sparql: SparqlSection::default(),
             log: LogSection::default(),
             warehouse: None,
+            statistics: Vec::new(),
         }
     }
 }

@@ -151,6 +151,18 @@ enum CatalogueCommand {
         #[arg(required = true)]
         identifiers: Vec<String>,
     },
+    /// Refresh the statistics of warehouse-backed datasets (numberOfRecords,
+    /// numberOfUniqueIndividuals, typical ages, temporal coverage, modified), protected by
+    /// the disclosure-control policy. Uses the `[[statistics]]` bindings of the
+    /// configuration, or one given here.
+    Stats {
+        /// A dataset identifier (with --visit-concepts).
+        #[arg(long, requires = "visit_concepts")]
+        dataset: Option<String>,
+        /// OMOP visit concept ids, comma-separated (e.g. 9203,262).
+        #[arg(long, value_delimiter = ',')]
+        visit_concepts: Vec<i64>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -200,6 +212,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let catalogue = open_catalogue(&config)?;
             seed_demo(&catalogue, &config.data_dir)?;
             seed_warehouse(&config, persons)?;
+            if config.statistics.is_empty() {
+                config.statistics = demo_statistics();
+            }
+            refresh_statistics(&config, &catalogue)?;
             serve(config, catalogue)
         }
         Command::Serve { listen } => {
@@ -281,6 +297,53 @@ fn seed_demo(catalogue: &Catalogue, data_dir: &Path) -> anyhow::Result<()> {
         std::fs::write(&tokens_path, serde_json::to_vec_pretty(&demo)?)?;
     }
     Ok(())
+}
+
+/// The demo datasets and the visits behind them.
+fn demo_statistics() -> Vec<config::StatisticsBinding> {
+    [
+        ("chu-demo-passages-urgences", vec![9203, 262]),
+        ("chu-demo-sejours-hospitaliers", vec![9201, 262]),
+        ("chu-demo-indicateurs-ira", vec![9203, 262]),
+    ]
+    .into_iter()
+    .map(|(dataset, visit_concepts)| config::StatisticsBinding {
+        dataset: dataset.into(),
+        visit_concepts,
+    })
+    .collect()
+}
+
+/// Computes the bound datasets' figures from the warehouse and writes them into their
+/// records.
+fn refresh_statistics(config: &Config, catalogue: &Catalogue) -> anyhow::Result<usize> {
+    if config.statistics.is_empty() {
+        return Ok(0);
+    }
+    let warehouse = config.warehouse().open()?;
+    let policy = hublot_engine::default_policy();
+    let mut updated = 0;
+    for binding in &config.statistics {
+        if catalogue.meta(&binding.dataset).is_none() {
+            tracing::warn!(dataset = %binding.dataset, "statistics binding names no stored dataset");
+            continue;
+        }
+        let s =
+            hublot_engine::visit_statistics(warehouse.as_ref(), &binding.visit_concepts, &policy)?;
+        let figures = hublot_catalogue::DatasetFigures {
+            records: s.records,
+            individuals: s.individuals,
+            min_typical_age: s.min_typical_age,
+            max_typical_age: s.max_typical_age,
+            first_date: s.first_date.map(|d| d.to_string()),
+            last_date: s.last_date.map(|d| d.to_string()),
+        };
+        catalogue
+            .apply_statistics(&binding.dataset, &figures)
+            .with_context(|| format!("updating the statistics of {}", binding.dataset))?;
+        updated += 1;
+    }
+    Ok(updated)
 }
 
 /// Creates the demo's embedded warehouse on first start.
@@ -561,6 +624,31 @@ fn catalogue_command(config: &Config, cmd: CatalogueCommand) -> anyhow::Result<E
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            })
+        }
+        CatalogueCommand::Stats {
+            dataset,
+            visit_concepts,
+        } => {
+            let mut config = config.clone();
+            if let Some(dataset) = dataset {
+                config.statistics = vec![config::StatisticsBinding {
+                    dataset,
+                    visit_concepts,
+                }];
+            }
+            if config.statistics.is_empty() {
+                bail!(
+                    "no dataset to update: configure [[statistics]] bindings or pass --dataset and --visit-concepts"
+                );
+            }
+            let catalogue = Catalogue::open(&config.data_dir, config.catalogue.clone())?;
+            let n = refresh_statistics(&config, &catalogue)?;
+            println!("statistics refreshed for {n} dataset(s)");
+            Ok(if n == config.statistics.len() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
             })
         }
         CatalogueCommand::List => {

@@ -20,4 +20,6 @@ pub mod vocab;
 pub use error::CatalogueError;
 pub use format::{InputFormat, OutputFormat};
 pub use records::Record;
-pub use store::{Catalogue, CatalogueConfig, ImportOptions, ImportOutcome, RecordMeta};
+pub use store::{
+    Catalogue, CatalogueConfig, DatasetFigures, ImportOptions, ImportOutcome, RecordMeta,
+};

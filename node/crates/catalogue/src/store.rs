@@ -20,10 +20,10 @@ use hublot_search::{SearchIndex, SearchQuery, SearchResults};
 use hublot_shacl::healthdcat::{HealthDcatReport, HealthDcatValidator};
 use oxigraph::model::{NamedNode, NamedNodeRef, QuadRef};
 use oxigraph::store::Store;
-use oxrdf::{Graph, Literal, LiteralRef, NamedOrBlankNode, Triple, TripleRef};
+use oxrdf::{Graph, Literal, LiteralRef, NamedOrBlankNode, NamedOrBlankNodeRef, Triple, TripleRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use time::OffsetDateTime;
@@ -89,6 +89,18 @@ impl Default for CatalogueConfig {
             max_page_size: 10_000,
         }
     }
+}
+
+/// Figures computed from the warehouse for a dataset (see [`Catalogue::apply_statistics`]).
+/// Dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DatasetFigures {
+    pub records: Option<u64>,
+    pub individuals: Option<u64>,
+    pub min_typical_age: Option<u64>,
+    pub max_typical_age: Option<u64>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
 }
 
 /// What an import does beyond storing.
@@ -670,6 +682,33 @@ impl Catalogue {
     /// One page of the catalogue (1-based), with every record of the page and a Hydra view.
     /// `None` for the page size means the whole catalogue.
     pub fn catalog_page(&self, page: Option<(usize, usize)>) -> Result<Graph, CatalogueError> {
+        let (mut g, records) = self.catalog_page_parts(page);
+        for graph in &records {
+            g.extend(graph.iter());
+        }
+        Ok(g)
+    }
+
+    /// [`Catalogue::catalog_page`] serialised. The page's own triples and each record's
+    /// graph go straight to the serialiser, without merging them into one graph first
+    /// (merging a 10,000-record catalogue takes seconds); the triples that several of them
+    /// hold (vocabulary terms) are written once. Same triples as serialising
+    /// `catalog_page`, in another order.
+    pub fn catalog_page_document(
+        &self,
+        page: Option<(usize, usize)>,
+        format: RdfFormatName,
+    ) -> Result<Vec<u8>, CatalogueError> {
+        let (head, records) = self.catalog_page_parts(page);
+        let graphs: Vec<&Graph> = std::iter::once(&head)
+            .chain(records.iter().map(|g| &**g))
+            .collect();
+        format::serialize_triples(each_triple_once(&graphs), format)
+    }
+
+    /// The triples of a page other than its records' (catalogue description, Hydra view,
+    /// `dcat:dataset` links), and the graphs of its records.
+    fn catalog_page_parts(&self, page: Option<(usize, usize)>) -> (Graph, Vec<Arc<Graph>>) {
         let (metas, graphs): (Vec<RecordMeta>, Vec<Arc<Graph>>) = {
             let state = self.state.read().expect("state lock");
             state
@@ -723,18 +762,19 @@ impl Catalogue {
             }
         }
         let dataset_prop = NamedNodeRef::new_unchecked(DCAT_DATASET_PROP);
+        let mut records = Vec::new();
         for (m, graph) in selected {
             if let Ok(ds) = NamedNode::new(&m.dataset) {
                 g.insert(TripleRef::new(&cat, dataset_prop, &ds));
             }
-            g.extend(graph.iter());
+            records.push(graph.clone());
         }
-        Ok(g)
+        (g, records)
     }
 
     /// The whole catalogue in one document.
     pub fn export(&self, format: RdfFormatName) -> Result<Vec<u8>, CatalogueError> {
-        format::serialize_graph(&self.catalog_page(None)?, format)
+        self.catalog_page_document(None, format)
     }
 
     /// Only the records' triples, without the catalogue's own description (to move records
@@ -745,6 +785,93 @@ impl Catalogue {
             g.extend(graph.iter());
         }
         format::serialize_graph(&g, format)
+    }
+
+    /// Writes figures computed from the warehouse into a stored record (HealthDCAT-AP
+    /// `numberOfRecords`, `numberOfUniqueIndividuals`, `minTypicalAge`, `maxTypicalAge`,
+    /// the temporal coverage and `dct:modified`), replacing earlier values; the updated
+    /// record is validated like any import. A figure that is `None` (withheld by disclosure
+    /// control) is removed rather than left stale.
+    pub fn apply_statistics(
+        &self,
+        identifier: &str,
+        stats: &DatasetFigures,
+    ) -> Result<ImportOutcome, CatalogueError> {
+        let (meta, graph) = self.record(identifier)?.ok_or_else(|| {
+            CatalogueError::InvalidRecord(format!("no dataset with identifier {identifier:?}"))
+        })?;
+        let mut graph = (*graph).clone();
+        let ds = NamedNode::new(&meta.dataset).map_err(|_| {
+            CatalogueError::InvalidRecord(format!(
+                "dataset {identifier:?} has no IRI to attach statistics to"
+            ))
+        })?;
+        let hd = |l: &str| NamedNode::new_unchecked(format!("{HEALTHDCATAP}{l}"));
+        let nni = NamedNodeRef::new_unchecked(XSD_NON_NEGATIVE_INTEGER);
+        let date = NamedNodeRef::new_unchecked(XSD_DATE);
+        for (prop, value) in [
+            (hd("numberOfRecords"), stats.records),
+            (hd("numberOfUniqueIndividuals"), stats.individuals),
+            (hd("minTypicalAge"), stats.min_typical_age),
+            (hd("maxTypicalAge"), stats.max_typical_age),
+        ] {
+            remove_values(&mut graph, &ds, &prop);
+            if let Some(v) = value {
+                graph.insert(TripleRef::new(
+                    &ds,
+                    &prop,
+                    LiteralRef::new_typed_literal(&v.to_string(), nni),
+                ));
+            }
+        }
+        if let Some(last) = &stats.last_date {
+            let modified = NamedNode::new_unchecked(DCT_MODIFIED);
+            remove_values(&mut graph, &ds, &modified);
+            graph.insert(TripleRef::new(
+                &ds,
+                &modified,
+                LiteralRef::new_typed_literal(last, date),
+            ));
+        }
+        if let (Some(first), Some(last)) = (&stats.first_date, &stats.last_date) {
+            let temporal = NamedNode::new_unchecked(format!("{DCT}temporal"));
+            let period = graph
+                .object_for_subject_predicate(&ds, &temporal)
+                .and_then(|o| match o {
+                    oxrdf::TermRef::NamedNode(n) => Some(NamedOrBlankNode::from(n.into_owned())),
+                    oxrdf::TermRef::BlankNode(b) => Some(NamedOrBlankNode::from(b.into_owned())),
+                    _ => None,
+                })
+                .unwrap_or_else(|| {
+                    let p = NamedOrBlankNode::from(NamedNode::new_unchecked(format!(
+                        "{}#temporal-coverage",
+                        meta.dataset
+                    )));
+                    graph.insert(TripleRef::new(&ds, &temporal, &p));
+                    graph.insert(TripleRef::new(
+                        &p,
+                        NamedNodeRef::new_unchecked(RDF_TYPE),
+                        NamedNodeRef::new_unchecked("http://purl.org/dc/terms/PeriodOfTime"),
+                    ));
+                    p
+                });
+            for (prop, value) in [("startDate", first), ("endDate", last)] {
+                let prop = NamedNode::new_unchecked(format!("{DCAT}{prop}"));
+                remove_values(&mut graph, &period, &prop);
+                graph.insert(TripleRef::new(
+                    &period,
+                    &prop,
+                    LiteralRef::new_typed_literal(value, date),
+                ));
+            }
+        }
+        let record = Record {
+            identifier: identifier.to_owned(),
+            dataset: NamedOrBlankNode::from(ds),
+            graph,
+        };
+        let mut outcomes = self.import_records(vec![record], &ImportOptions::default())?;
+        Ok(outcomes.remove(0))
     }
 
     /// Where the journal lives.
@@ -790,6 +917,40 @@ pub fn parse_records(
     }
 }
 
+/// Every distinct triple of `graphs`, once. Each graph is a set, so a triple can only
+/// repeat across graphs, and only if its subject does: only the triples of subjects met in
+/// more than one graph (vocabulary terms) go through a hash set.
+fn each_triple_once<'a>(graphs: &'a [&'a Graph]) -> impl Iterator<Item = TripleRef<'a>> + 'a {
+    // Subject → (first graph that has it, whether its triples there are in `seen` yet).
+    let triples: usize = graphs.iter().map(|g| g.len()).sum();
+    let mut first: HashMap<NamedOrBlankNodeRef<'a>, (usize, bool)> =
+        HashMap::with_capacity(triples / 4);
+    let mut seen: HashSet<TripleRef<'a>> = HashSet::new();
+    // A graph's triples come grouped by subject: look each subject up once.
+    let mut current: Option<(usize, NamedOrBlankNodeRef<'a>, bool)> = None;
+    graphs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| g.iter().map(move |t| (i, t)))
+        .filter(move |&(i, t)| {
+            let shared = match current {
+                Some((g, s, shared)) if g == i && s == t.subject => shared,
+                _ => {
+                    let entry = first.entry(t.subject).or_insert((i, false));
+                    let shared = entry.0 != i;
+                    if shared && !entry.1 {
+                        entry.1 = true;
+                        seen.extend(graphs[entry.0].triples_for_subject(t.subject));
+                    }
+                    current = Some((i, t.subject, shared));
+                    shared
+                }
+            };
+            !shared || seen.insert(t)
+        })
+        .map(|(_, t)| t)
+}
+
 fn concept(g: &mut Graph, concept: &str, scheme: &str, label: &str) {
     let c = NamedNode::new_unchecked(concept);
     let s = NamedNode::new_unchecked(scheme);
@@ -818,6 +979,34 @@ fn date_time(t: OffsetDateTime) -> Literal {
         t.format(&Rfc3339).expect("RFC 3339 time"),
         NamedNode::new_unchecked(XSD_DATETIME),
     )
+}
+
+fn remove_values(graph: &mut Graph, subject: &impl AsSubject, predicate: &NamedNode) {
+    let subject = subject.as_subject();
+    let old: Vec<Triple> = graph
+        .triples_for_subject(subject.as_ref())
+        .filter(|t| t.predicate == predicate.as_ref())
+        .map(|t| t.into_owned())
+        .collect();
+    for t in &old {
+        graph.remove(t);
+    }
+}
+
+trait AsSubject {
+    fn as_subject(&self) -> NamedOrBlankNode;
+}
+
+impl AsSubject for NamedNode {
+    fn as_subject(&self) -> NamedOrBlankNode {
+        self.clone().into()
+    }
+}
+
+impl AsSubject for NamedOrBlankNode {
+    fn as_subject(&self) -> NamedOrBlankNode {
+        self.clone()
+    }
 }
 
 fn bump_revision(tx: &rusqlite::Transaction<'_>) -> Result<(), rusqlite::Error> {

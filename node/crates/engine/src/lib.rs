@@ -270,3 +270,84 @@ fn csv_field(s: &str) -> String {
         s.to_owned()
     }
 }
+
+/// What the catalogue may say about a warehouse-backed dataset, computed from the
+/// warehouse and protected by the policy: counts below k are withheld, the typical ages are
+/// the ages reached by at least k persons from each end (never one patient's exact age),
+/// and the coverage dates are those of the data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DatasetStatistics {
+    pub records: Option<u64>,
+    pub individuals: Option<u64>,
+    pub min_typical_age: Option<u64>,
+    pub max_typical_age: Option<u64>,
+    pub first_date: Option<time::Date>,
+    pub last_date: Option<time::Date>,
+}
+
+/// Statistics of the visits of the given visit concepts (e.g. 9203 and 262 for emergency
+/// visits), with the persons behind them.
+pub fn visit_statistics(
+    warehouse: &dyn Warehouse,
+    visit_concepts: &[i64],
+    policy: &Policy,
+) -> Result<DatasetStatistics, EngineError> {
+    use hublot_omop::{Backend, SqlValue};
+    if visit_concepts.is_empty() {
+        return Ok(DatasetStatistics::default());
+    }
+    let backend = warehouse.backend();
+    let placeholders: Vec<String> = (1..=visit_concepts.len())
+        .map(|i| backend.placeholder(i))
+        .collect();
+    let params: Vec<SqlValue> = visit_concepts.iter().map(|c| SqlValue::Int(*c)).collect();
+    let visits = warehouse.table("visit_occurrence");
+    let persons = warehouse.table("person");
+    let filter = format!("v.visit_concept_id IN ({})", placeholders.join(", "));
+    let totals = warehouse.query(
+        &format!(
+            "SELECT COUNT(*), COUNT(DISTINCT v.person_id), MIN(v.visit_start_date), MAX(v.visit_start_date) \
+             FROM {visits} v WHERE {filter}"
+        ),
+        &params,
+    )?;
+    let row = totals.first().cloned().unwrap_or_default();
+    let int = |v: Option<&SqlValue>| v.and_then(SqlValue::as_i64).map(|n| n.max(0) as u64);
+    let k = policy.k;
+    let passing = |n: Option<u64>| n.filter(|n| *n >= k);
+    let visit_year = match backend {
+        Backend::Sqlite => "CAST(strftime('%Y', v.visit_start_date) AS INTEGER)",
+        Backend::Postgres => "CAST(EXTRACT(YEAR FROM v.visit_start_date) AS INTEGER)",
+    };
+    let ages = warehouse.query(
+        &format!(
+            "SELECT {visit_year} - p.year_of_birth AS age, COUNT(DISTINCT v.person_id) \
+             FROM {visits} v JOIN {persons} p ON p.person_id = v.person_id \
+             WHERE {filter} GROUP BY 1 ORDER BY 1"
+        ),
+        &params,
+    )?;
+    let by_age: Vec<(u64, u64)> = ages
+        .iter()
+        .filter_map(|r| Some((int(r.first())?, int(r.get(1))?)))
+        .collect();
+    let reach = |iter: &mut dyn Iterator<Item = &(u64, u64)>| {
+        let mut total = 0;
+        for (age, n) in iter {
+            total += n;
+            if total >= k {
+                return Some(*age);
+            }
+        }
+        None
+    };
+    let individuals = passing(int(row.get(1)));
+    Ok(DatasetStatistics {
+        records: passing(int(row.first())),
+        individuals,
+        min_typical_age: individuals.and(reach(&mut by_age.iter())),
+        max_typical_age: individuals.and(reach(&mut by_age.iter().rev())),
+        first_date: individuals.and(row.get(2).and_then(SqlValue::as_date)),
+        last_date: individuals.and(row.get(3).and_then(SqlValue::as_date)),
+    })
+}
