@@ -44,8 +44,15 @@ impl Node {
     pub fn demo_on(data_dir: &Path, port: u16) -> Node {
         let mut cmd = Command::new(node_bin());
         // A small warehouse keeps each test's start quick.
-        cmd.args(["demo", "--persons", "5000", "--port", &port.to_string(), "--data-dir"])
-            .arg(data_dir);
+        cmd.args([
+            "demo",
+            "--persons",
+            "5000",
+            "--port",
+            &port.to_string(),
+            "--data-dir",
+        ])
+        .arg(data_dir);
         Self::start(cmd, data_dir, port)
     }
 
