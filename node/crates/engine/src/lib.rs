@@ -106,6 +106,9 @@ pub fn run_indicators(
     )
 }
 
+/// A date measure's value (`YYYY-MM-DD`) with the keys of its cell.
+pub type KeyedDate = (BTreeMap<String, String>, String);
+
 /// The measure whose published count makes a week's freshness publishable.
 const FRESHNESS_GUARD: &str = "er_visits_total";
 
@@ -113,12 +116,7 @@ const FRESHNESS_GUARD: &str = "er_visits_total";
 /// populations, the spec's ratios, sums/means with the count behind them, and the margins
 /// of the additive breakdowns. Date maxima (data freshness) are returned apart: they are
 /// released only next to a published count of the same week.
-pub fn to_sdc(
-    raw: &hublot_query::RawTable,
-) -> (
-    hublot_sdc::RawTable,
-    Vec<(BTreeMap<String, String>, String)>,
-) {
+pub fn to_sdc(raw: &hublot_query::RawTable) -> (hublot_sdc::RawTable, Vec<KeyedDate>) {
     let dimensions = raw
         .dimensions
         .iter()
@@ -213,7 +211,7 @@ pub fn to_sdc(
 
 fn published_freshness(
     released: &[hublot_sdc::ReleasedCell],
-    freshness: Vec<(BTreeMap<String, String>, String)>,
+    freshness: Vec<KeyedDate>,
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (keys, date) in freshness {
