@@ -98,6 +98,9 @@ pub struct Args {
     /// Only write the generated catalogue (N-Triples) to this file, then stop.
     #[arg(long)]
     generate_only: Option<PathBuf>,
+    /// Only measure where the export time goes, on this existing node data directory.
+    #[arg(long)]
+    profile_only: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -177,6 +180,21 @@ async fn run(args: Args) -> anyhow::Result<()> {
             g.triples,
             path.display()
         ));
+        return Ok(());
+    }
+    if let Some(dir) = &args.profile_only {
+        let dir = dir.clone();
+        let page_size = args.datasets;
+        let profile = tokio::task::spawn_blocking(move || {
+            inprocess::profile_export(&dir, "http://127.0.0.1:8080/", page_size)
+        })
+        .await??;
+        let report = Report {
+            datasets: args.datasets,
+            export_profile: Some(profile),
+            ..Report::default()
+        };
+        println!("{}", report.markdown());
         return Ok(());
     }
     let mut report = Report::new(&args);
@@ -362,7 +380,6 @@ async fn run(args: Args) -> anyhow::Result<()> {
     report.node_startup = hublot
         .wait_ready(&client, started, Duration::from_secs(1800))
         .await?;
-    report.node_rss = hublot.rss_bytes();
     step(&format!("  ready after {}", secs(report.node_startup)));
 
     // The node's catalogue graph (its description and dcat:dataset links) goes to the
@@ -424,7 +441,6 @@ async fn run(args: Args) -> anyhow::Result<()> {
     report.ox_startup = ox
         .wait_ready(&client, started, Duration::from_secs(600))
         .await?;
-    report.ox_rss = ox.rss_bytes();
 
     // 4. Same data, same answers.
     step("checking that both servers hold the same data and give the same answers");
@@ -513,7 +529,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "SPARQL mix on {}: {} clients, {} s",
             server.name, args.concurrency, args.duration_secs
         ));
+        let before = process::CpuSnapshot::take(server.pid());
         let stats = load::run(&client, &server.sparql_url, &mix, &load_cfg).await;
+        let cpu = process::CpuSnapshot::take(server.pid()).since(&before, stats.elapsed);
         step(&format!(
             "  {:.1} queries/s, p50 {:.1} ms, p95 {:.1} ms, {} errors",
             stats.qps(),
@@ -524,8 +542,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
         if let Some(e) = &stats.first_error {
             step(&format!("  first error: {e}"));
         }
-        report.runs.push((server.name, stats));
+        step(&format!(
+            "  CPU (cores): server {:.2}, load generator {:.2}, other processes {:.2}",
+            cpu.server, cpu.load_generator, cpu.others
+        ));
+        report.runs.push((server.name, stats, cpu));
     }
+    report.node_rss = hublot.peak_rss_bytes();
+    report.ox_rss = ox.peak_rss_bytes();
     ox.stop().await;
 
     // 6. Export.

@@ -136,16 +136,88 @@ impl Server {
         }
     }
 
-    /// Resident memory of the server process (VmRSS), when /proc tells.
-    pub fn rss_bytes(&self) -> Option<u64> {
+    /// Peak resident memory of the server process so far (VmHWM), when /proc tells. Files
+    /// the server maps or reads through the page cache are not counted.
+    pub fn peak_rss_bytes(&self) -> Option<u64> {
         let pid = self.child.id()?;
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
         let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kb * 1024)
     }
 
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
+    }
+}
+
+/// CPU time, in clock ticks: the whole machine (busy), one process, and this process.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuSnapshot {
+    machine_busy: u64,
+    server: u64,
+    me: u64,
+}
+
+/// CPU used during a run, in cores (1.0 = one core busy all the time).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuUse {
+    pub server: f64,
+    pub load_generator: f64,
+    pub others: f64,
+}
+
+fn process_ticks(pid: &str) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    // Fields after the command name: state is field 3, utime 14, stime 15.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let get = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    get(11) + get(12)
+}
+
+impl CpuSnapshot {
+    pub fn take(server_pid: Option<u32>) -> Self {
+        let machine_busy = std::fs::read_to_string("/proc/stat")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().next()?.to_owned();
+                let v: Vec<u64> = line
+                    .split_whitespace()
+                    .skip(1)
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
+                // user nice system idle iowait irq softirq steal
+                Some(v.iter().take(8).sum::<u64>() - v.get(3)? - v.get(4)?)
+            })
+            .unwrap_or(0);
+        CpuSnapshot {
+            machine_busy,
+            server: server_pid.map_or(0, |p| process_ticks(&p.to_string())),
+            me: process_ticks("self"),
+        }
+    }
+
+    /// CPU used since `earlier`, over `elapsed`.
+    pub fn since(&self, earlier: &CpuSnapshot, elapsed: Duration) -> CpuUse {
+        // /proc counts in USER_HZ, 100 on Linux.
+        let secs = elapsed.as_secs_f64().max(1e-9) * 100.0;
+        let d = |a: u64, b: u64| a.saturating_sub(b) as f64 / secs;
+        let machine = d(self.machine_busy, earlier.machine_busy);
+        let server = d(self.server, earlier.server);
+        let me = d(self.me, earlier.me);
+        CpuUse {
+            server,
+            load_generator: me,
+            others: (machine - server - me).max(0.0),
+        }
     }
 }

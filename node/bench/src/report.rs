@@ -3,6 +3,7 @@
 use crate::generate::{Generated, TIERS};
 use crate::inprocess::ExportProfile;
 use crate::load::{RunStats, percentile_ms};
+use crate::process::CpuUse;
 use crate::queries::{KINDS, Kind};
 use crate::{Args, EXPORT_TARGET};
 use std::fmt::Write as _;
@@ -58,7 +59,7 @@ pub struct Report {
     pub ox_rss: Option<u64>,
     pub same_data: Vec<(String, u64)>,
     pub answers: Vec<(Kind, Vec<usize>)>,
-    pub runs: Vec<(&'static str, RunStats)>,
+    pub runs: Vec<(&'static str, RunStats, CpuUse)>,
     pub exports: Vec<Export>,
     pub export_profile: Option<ExportProfile>,
 }
@@ -124,12 +125,27 @@ impl Report {
     }
 
     fn run(&self, name: &str) -> Option<&RunStats> {
-        self.runs.iter().find(|(n, _)| *n == name).map(|(_, r)| r)
+        self.runs
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, r, _)| r)
+    }
+
+    fn cpu(&self, name: &str) -> CpuUse {
+        self.runs
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, c)| *c)
+            .unwrap_or_default()
     }
 
     pub fn markdown(&self) -> String {
         let mut o = String::new();
         let w = &mut o;
+        if self.runs.is_empty() && self.exports.is_empty() {
+            self.profile_markdown(w);
+            return o;
+        }
         let _ = writeln!(w, "### Setup\n");
         let _ = writeln!(w, "* Date: {} (UTC)", self.date);
         let _ = writeln!(w, "* Command: `{}`", self.command);
@@ -195,7 +211,7 @@ impl Report {
         );
         let _ = writeln!(
             w,
-            "| resident memory after start-up | {} | {} | | |",
+            "| peak resident memory (VmHWM, after the SPARQL runs) | {} | {} | | |",
             gib(self.node_rss),
             gib(self.ox_rss)
         );
@@ -223,6 +239,12 @@ impl Report {
                 w,
                 "| queries answered / errors | {} / {} | {} / {} | | |",
                 h.ok, h.errors, x.ok, x.errors
+            );
+            let (hc, xc) = (self.cpu("hublot-node"), self.cpu("oxigraph"));
+            let _ = writeln!(
+                w,
+                "| CPU during the run (cores): server / load generator / other processes | {:.2} / {:.2} / {:.2} | {:.2} / {:.2} / {:.2} | | |",
+                hc.server, hc.load_generator, hc.others, xc.server, xc.load_generator, xc.others
             );
         }
         for e in self.exports.iter().take(2) {
@@ -298,45 +320,53 @@ impl Report {
                 e.triples.map_or(String::new(), |t| t.to_string())
             );
         }
+        self.profile_markdown(w);
+        o
+    }
+
+    fn profile_markdown(&self, w: &mut String) {
         if let Some(p) = &self.export_profile {
             let _ = writeln!(w, "\n### Where the export time goes (in process)\n");
-            let _ = writeln!(w, "| step | time | |\n|---|---:|---|");
+            let _ = writeln!(w, "| step | time |\n|---|---:|");
             let _ = writeln!(
                 w,
-                "| `Catalogue::open` (journal replay into the store, {} quads) | {} | |",
-                p.quads,
-                s(p.open)
+                "| `Catalogue::open` (journal replay: store, search index, record graphs; {} records) | {} |",
+                p.records,
+                s(p.open),
             );
             let _ = writeln!(
                 w,
-                "| `Catalogue::catalog_page` (one page of {} datasets → `oxrdf::Graph` of {} triples) | {} | |",
-                self.datasets,
+                "| `Catalogue::catalog_page`: merge of the page's records into one `oxrdf::Graph` ({} triples) | {} |",
                 p.graph_triples,
-                s(p.assembly)
+                s(p.assembly),
             );
             let _ = writeln!(
                 w,
-                "| `format::serialize_graph` N-Triples | {} | {} |",
+                "| `format::serialize_graph` of that graph, N-Triples ({}; best of 3) | {} |",
+                mb(p.nt_bytes as u64),
                 s(p.serialise_nt),
-                mb(p.nt_bytes as u64)
             );
             let _ = writeln!(
                 w,
-                "| `format::serialize_graph` Turtle | {} | {} |",
+                "| `format::serialize_graph` of that graph, Turtle ({}; best of 3) | {} |",
+                mb(p.ttl_bytes as u64),
                 s(p.serialise_ttl),
-                mb(p.ttl_bytes as u64)
             );
             let _ = writeln!(
                 w,
-                "| store quads streamed straight to N-Triples (no graph) | {} | for comparison |",
-                s(p.stream_nt)
+                "| `Catalogue::catalog_page_document` (records streamed to the serialiser), N-Triples (best of 3) | {} |",
+                s(p.document_nt),
             );
             let _ = writeln!(
                 w,
-                "| store quads streamed straight to Turtle (no graph) | {} | for comparison |",
-                s(p.stream_ttl)
+                "| `Catalogue::catalog_page_document`, Turtle (best of 3) | {} |",
+                s(p.document_ttl),
+            );
+            let _ = writeln!(
+                w,
+                "| both give the same triples | {} |",
+                if p.same_triples { "yes" } else { "**no**" }
             );
         }
-        o
     }
 }
