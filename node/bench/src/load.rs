@@ -31,6 +31,22 @@ impl RunStats {
         self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
+    /// Adds another run's figures (sorted again).
+    pub fn merge(&mut self, other: RunStats) {
+        self.elapsed += other.elapsed;
+        self.ok += other.ok;
+        self.errors += other.errors;
+        self.bytes += other.bytes;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+        self.all.extend(other.all);
+        for (k, v) in other.by_kind {
+            self.by_kind.entry(k).or_default().extend(v);
+        }
+        self.finish();
+    }
+
     pub fn finish(&mut self) {
         self.all.sort_unstable();
         for v in self.by_kind.values_mut() {
@@ -48,8 +64,15 @@ pub fn percentile_ms(sorted: &[u64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1] as f64 / 1000.0
 }
 
-pub async fn run(client: &reqwest::Client, url: &str, mix: &Mix, cfg: &LoadConfig) -> RunStats {
-    let next = Arc::new(AtomicU64::new(0));
+/// Runs the mix from request number `first` on.
+pub async fn run(
+    client: &reqwest::Client,
+    url: &str,
+    mix: &Mix,
+    cfg: &LoadConfig,
+    first: u64,
+) -> RunStats {
+    let next = Arc::new(AtomicU64::new(first));
     let started = Instant::now();
     let deadline = started + cfg.duration;
     let mut workers = Vec::with_capacity(cfg.concurrency);
@@ -66,7 +89,7 @@ pub async fn run(client: &reqwest::Client, url: &str, mix: &Mix, cfg: &LoadConfi
                     break;
                 }
                 let n = next.fetch_add(1, Ordering::Relaxed);
-                if max.is_some_and(|m| n >= m) {
+                if max.is_some_and(|m| n >= first + m) {
                     break;
                 }
                 let (kind, query) = mix.query(n);

@@ -49,6 +49,9 @@ pub struct Args {
     /// Also stop each SPARQL run after this many queries.
     #[arg(long)]
     max_requests: Option<u64>,
+    /// The measured time of each server is split into this many rounds, run in turn.
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
     /// Unmeasured warm-up before each SPARQL run.
     #[arg(long, default_value_t = 3)]
     warmup_secs: u64,
@@ -299,8 +302,19 @@ async fn run(args: Args) -> anyhow::Result<()> {
             let took = run_logged(validator, &[&sample_path], &log)
                 .await
                 .context("the reference validator rejects generated records")?;
+            let tiers: Vec<String> = generate::TIERS
+                .iter()
+                .map(|t| {
+                    let n = sample
+                        .iter()
+                        .filter(|&&i| Profile::new(args.seed, i).tier == *t)
+                        .count();
+                    format!("{n} {t}")
+                })
+                .collect();
             report.reference = Some(format!(
-                "{sample_n} records (all three access-rights tiers) conform to the reference validator ({}): {}",
+                "{sample_n} records ({}) conform to the reference validator ({}): {}",
+                tiers.join(", "),
                 validator.display(),
                 tail(&log, 1).trim()
             ));
@@ -506,46 +520,63 @@ async fn run(args: Args) -> anyhow::Result<()> {
         report.answers.push((kind, counts));
     }
 
-    // 5. Load.
+    // 5. Load: the servers in turn, in interleaved rounds, so that a passing disturbance
+    // (another process taking CPU) does not land on one server only.
+    let rounds = args.rounds.max(1);
     let load_cfg = load::LoadConfig {
         concurrency: args.concurrency,
-        duration: Duration::from_secs(args.duration_secs),
-        max_requests: args.max_requests,
+        duration: Duration::from_secs_f64(args.duration_secs as f64 / rounds as f64),
+        max_requests: args.max_requests.map(|m| m.div_ceil(rounds as u64)),
     };
     let warm = load::LoadConfig {
         duration: Duration::from_secs(args.warmup_secs),
         max_requests: None,
         ..load_cfg.clone()
     };
-    for server in [&hublot, &ox] {
-        if args.warmup_secs > 0 {
+    let servers = [&hublot, &ox];
+    if args.warmup_secs > 0 {
+        for server in servers {
             step(&format!(
                 "warming up {} ({} s)",
                 server.name, args.warmup_secs
             ));
-            load::run(&client, &server.sparql_url, &mix, &warm).await;
+            load::run(&client, &server.sparql_url, &mix, &warm, 0).await;
         }
-        step(&format!(
-            "SPARQL mix on {}: {} clients, {} s",
-            server.name, args.concurrency, args.duration_secs
-        ));
-        let before = process::CpuSnapshot::take(server.pid());
-        let stats = load::run(&client, &server.sparql_url, &mix, &load_cfg).await;
-        let cpu = process::CpuSnapshot::take(server.pid()).since(&before, stats.elapsed);
-        step(&format!(
-            "  {:.1} queries/s, p50 {:.1} ms, p95 {:.1} ms, {} errors",
-            stats.qps(),
-            load::percentile_ms(&stats.all, 50.0),
-            load::percentile_ms(&stats.all, 95.0),
-            stats.errors
-        ));
-        if let Some(e) = &stats.first_error {
-            step(&format!("  first error: {e}"));
+    }
+    let mut totals: Vec<(load::RunStats, process::CpuUse)> =
+        vec![Default::default(), Default::default()];
+    for round in 0..rounds {
+        for (k, server) in servers.iter().enumerate() {
+            step(&format!(
+                "SPARQL mix on {} (round {}/{rounds}): {} clients, {:.0} s",
+                server.name,
+                round + 1,
+                args.concurrency,
+                load_cfg.duration.as_secs_f64()
+            ));
+            let before = process::CpuSnapshot::take(server.pid());
+            let first = totals[k].0.ok + totals[k].0.errors;
+            let stats = load::run(&client, &server.sparql_url, &mix, &load_cfg, first).await;
+            let cpu = process::CpuSnapshot::take(server.pid()).since(&before, stats.elapsed);
+            step(&format!(
+                "  {:.1} queries/s, p50 {:.1} ms, p95 {:.1} ms, {} errors; CPU (cores): server {:.2}, load generator {:.2}, other processes {:.2}",
+                stats.qps(),
+                load::percentile_ms(&stats.all, 50.0),
+                load::percentile_ms(&stats.all, 95.0),
+                stats.errors,
+                cpu.server,
+                cpu.load_generator,
+                cpu.others
+            ));
+            if let Some(e) = &stats.first_error {
+                step(&format!("  first error: {e}"));
+            }
+            let (total, total_cpu) = &mut totals[k];
+            *total_cpu = total_cpu.add(&cpu, total.elapsed, stats.elapsed);
+            total.merge(stats);
         }
-        step(&format!(
-            "  CPU (cores): server {:.2}, load generator {:.2}, other processes {:.2}",
-            cpu.server, cpu.load_generator, cpu.others
-        ));
+    }
+    for (server, (stats, cpu)) in servers.iter().zip(totals) {
         report.runs.push((server.name, stats, cpu));
     }
     report.node_rss = hublot.peak_rss_bytes();

@@ -184,6 +184,19 @@ fn process_ticks(pid: &str) -> u64 {
     get(11) + get(12)
 }
 
+impl CpuUse {
+    /// The average of `self` over `elapsed` and `other` over `more`.
+    pub fn add(&self, other: &CpuUse, elapsed: Duration, more: Duration) -> CpuUse {
+        let (a, b) = (elapsed.as_secs_f64(), more.as_secs_f64());
+        let avg = |x: f64, y: f64| (x * a + y * b) / (a + b).max(1e-9);
+        CpuUse {
+            server: avg(self.server, other.server),
+            load_generator: avg(self.load_generator, other.load_generator),
+            others: avg(self.others, other.others),
+        }
+    }
+}
+
 impl CpuSnapshot {
     pub fn take(server_pid: Option<u32>) -> Self {
         let machine_busy = std::fs::read_to_string("/proc/stat")

@@ -42,6 +42,7 @@ pub struct Report {
     pub datasets: usize,
     pub duration_secs: u64,
     pub concurrency: usize,
+    pub rounds: usize,
     pub command: String,
     pub date: String,
     pub machine: Vec<(String, String)>,
@@ -85,6 +86,7 @@ impl Report {
             datasets: args.datasets,
             duration_secs: args.duration_secs,
             concurrency: args.concurrency,
+            rounds: args.rounds.max(1),
             command: format!("cargo run --release -p hublot-bench -- {}", argv.join(" "))
                 .trim_end()
                 .to_owned(),
@@ -219,9 +221,10 @@ impl Report {
             let ratio = h.qps() / x.qps().max(1e-9);
             let _ = writeln!(
                 w,
-                "| SPARQL mix throughput ({} clients, {} s) | {:.1} q/s | {:.1} q/s | **{:.2}×** | ≥ 1.0× {} |",
+                "| SPARQL mix throughput ({} clients, {} s per server in {} rounds) | {:.1} q/s | {:.1} q/s | **{:.2}×** | ≥ 1.0× {} |",
                 self.concurrency,
                 self.duration_secs,
+                self.rounds,
                 h.qps(),
                 x.qps(),
                 ratio,

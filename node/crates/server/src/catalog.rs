@@ -82,11 +82,30 @@ async fn catalog_in(
     headers: HeaderMap,
     forced: Option<RdfFormatName>,
 ) -> Response {
+    // A large page is seconds of CPU work: keep it off the async workers.
+    tokio::task::spawn_blocking(move || catalog_blocking(&s, &params, &headers, forced))
+        .await
+        .unwrap_or_else(|e| {
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("catalogue task failed: {e}"),
+            )
+            .into_response()
+        })
+}
+
+fn catalog_blocking(
+    s: &AppState,
+    params: &BTreeMap<String, String>,
+    headers: &HeaderMap,
+    forced: Option<RdfFormatName>,
+) -> Response {
     let run = || -> Result<Response, Problem> {
-        let format = pick_format(&headers, forced)?;
+        let format = pick_format(headers, forced)?;
         let config = s.catalogue.config();
-        let page = parse_positive(&params, "page")?.unwrap_or(1);
-        let size = parse_positive(&params, "pageSize")?.unwrap_or(config.default_page_size);
+        let page = parse_positive(params, "page")?.unwrap_or(1);
+        let size = parse_positive(params, "pageSize")?.unwrap_or(config.default_page_size);
         if size > config.max_page_size {
             return Err(Problem::bad_request(format!(
                 "pageSize {size} exceeds the maximum of {}",
@@ -106,13 +125,13 @@ async fn catalog_in(
             format.extension()
         );
         Ok(conditional(
-            &headers,
+            headers,
             &etag,
             s.catalogue.last_modified(),
             format,
             || {
-                let g = s.catalogue.catalog_page(Some((page, size)))?;
-                hublot_catalogue::format::serialize_graph(&g, format)
+                s.catalogue
+                    .catalog_page_document(Some((page, size)), format)
             },
         ))
     };
