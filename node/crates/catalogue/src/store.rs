@@ -703,7 +703,38 @@ impl Catalogue {
         let graphs: Vec<&Graph> = std::iter::once(&head)
             .chain(records.iter().map(|g| &**g))
             .collect();
-        format::serialize_triples(each_triple_once(&graphs), format)
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        // Line-based syntaxes can be written in parts and concatenated (Turtle allows
+        // `@prefix` directives anywhere), so a large page uses every core.
+        if threads < 2 || !matches!(format, RdfFormatName::NTriples | RdfFormatName::Turtle) {
+            return format::serialize_triples(each_triple_once(&graphs), format);
+        }
+        let triples: Vec<TripleRef<'_>> = each_triple_once(&graphs).collect();
+        if triples.len() < PARALLEL_SERIALISATION_THRESHOLD {
+            return format::serialize_triples(triples, format);
+        }
+        let chunk = triples.len().div_ceil(threads);
+        let parts: Vec<Result<Vec<u8>, CatalogueError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = triples
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || format::serialize_triples(part.iter().copied(), format))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("serialisation thread"))
+                .collect()
+        });
+        let mut out =
+            Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
+        for part in parts {
+            out.extend_from_slice(&part?);
+        }
+        Ok(out)
     }
 
     /// The triples of a page other than its records' (catalogue description, Hydra view,
@@ -920,6 +951,9 @@ pub fn parse_records(
 /// Every distinct triple of `graphs`, once. Each graph is a set, so a triple can only
 /// repeat across graphs, and only if its subject does: only the triples of subjects met in
 /// more than one graph (vocabulary terms) go through a hash set.
+/// Pages with more triples than this are serialised on several threads.
+const PARALLEL_SERIALISATION_THRESHOLD: usize = 100_000;
+
 fn each_triple_once<'a>(graphs: &'a [&'a Graph]) -> impl Iterator<Item = TripleRef<'a>> + 'a {
     // Subject → (first graph that has it, whether its triples there are in `seen` yet).
     let triples: usize = graphs.iter().map(|g| g.len()).sum();
@@ -1048,5 +1082,52 @@ pub fn node_str(n: &NamedOrBlankNode) -> String {
     match n {
         NamedOrBlankNode::NamedNode(n) => n.as_str().to_owned(),
         NamedOrBlankNode::BlankNode(b) => format!("_:{}", b.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large page written on several threads is the same graph as written on one.
+    #[test]
+    fn parallel_serialisation_gives_the_same_graph() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalogue = Catalogue::open(dir.path(), CatalogueConfig::default()).unwrap();
+        let example = include_str!("../../../../shapes/examples/example-healthdcat-dataset.ttl");
+        let mut records = Vec::new();
+        for i in 0..(PARALLEL_SERIALISATION_THRESHOLD / 150 + 10) {
+            // Each copy gets its own resources (the `ex:` namespace) and identifier.
+            let text = example
+                .replace("EU-HDCA-R7-ONCOLOGY-EHRS-2024\"", &format!("ONC-{i}\""))
+                .replace("/release-7/example/>", &format!("/release-7/example/{i}/>"));
+            records.append(
+                &mut catalogue
+                    .parse(text.as_bytes(), InputFormat::Rdf(RdfFormatName::Turtle))
+                    .unwrap(),
+            );
+        }
+        catalogue
+            .import_records(
+                records,
+                &ImportOptions {
+                    allow_invalid: true,
+                    expected_identifier: None,
+                },
+            )
+            .unwrap();
+        let expected = {
+            let mut g = catalogue.catalog_page(None).unwrap();
+            g.canonicalize(oxrdf::graph::CanonicalizationAlgorithm::Unstable);
+            g
+        };
+        assert!(expected.len() > PARALLEL_SERIALISATION_THRESHOLD);
+        for f in [RdfFormatName::Turtle, RdfFormatName::NTriples] {
+            let bytes = catalogue.catalog_page_document(None, f).unwrap();
+            let mut g = format::parse_rdf(&bytes, f, None).unwrap();
+            g.canonicalize(oxrdf::graph::CanonicalizationAlgorithm::Unstable);
+            assert_eq!(g.len(), expected.len(), "{}", f.name());
+            assert!(g == expected, "{}", f.name());
+        }
     }
 }
