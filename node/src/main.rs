@@ -530,6 +530,23 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
+/// Reads and parses record files (format from each extension), naming the file in errors.
+fn parse_files(
+    catalogue: &Catalogue,
+    files: &[PathBuf],
+) -> anyhow::Result<Vec<hublot_catalogue::Record>> {
+    let mut records = Vec::new();
+    for f in files {
+        let format = InputFormat::from_path(f)?;
+        let data = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+        let mut r = catalogue
+            .parse(&data, format)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+        records.append(&mut r);
+    }
+    Ok(records)
+}
+
 fn catalogue_command(config: &Config, cmd: CatalogueCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         CatalogueCommand::Import {
@@ -537,15 +554,7 @@ fn catalogue_command(config: &Config, cmd: CatalogueCommand) -> anyhow::Result<E
             allow_invalid,
         } => {
             let catalogue = Catalogue::open(&config.data_dir, config.catalogue.clone())?;
-            let mut records = Vec::new();
-            for f in &files {
-                let format = InputFormat::from_path(f)?;
-                let data = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
-                let mut r = catalogue
-                    .parse(&data, format)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-                records.append(&mut r);
-            }
+            let records = parse_files(&catalogue, &files)?;
             let options = ImportOptions {
                 allow_invalid,
                 expected_identifier: None,
@@ -602,17 +611,7 @@ fn catalogue_command(config: &Config, cmd: CatalogueCommand) -> anyhow::Result<E
                 let bytes = catalogue.export(RdfFormatName::NTriples)?;
                 catalogue.parse(&bytes, InputFormat::Rdf(RdfFormatName::NTriples))?
             } else {
-                let mut all = Vec::new();
-                for f in &files {
-                    let format = InputFormat::from_path(f)?;
-                    let data =
-                        std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
-                    let mut r = catalogue
-                        .parse(&data, format)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-                    all.append(&mut r);
-                }
-                all
+                parse_files(&catalogue, &files)?
             };
             let result = catalogue.validate(&records)?;
             if report == "json" {

@@ -220,6 +220,19 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// The key columns of the final select and its GROUP BY: each breakdown's key (the
+    /// syndrome group from `s`), then the person.
+    fn push_key_columns(&mut self, breakdowns: &[&Breakdown]) {
+        for (i, breakdown) in breakdowns.iter().enumerate() {
+            if matches!(breakdown, Breakdown::Syndrome { .. }) {
+                self.push("s.grp, ");
+            } else {
+                self.push(&format!("vk.k{i}, "));
+            }
+        }
+        self.push("vk.pid");
+    }
+
     fn push(&mut self, s: &str) {
         self.sql.push_str(s);
     }
@@ -446,14 +459,7 @@ impl Builder<'_> {
 
         // Final select.
         self.push(" SELECT ");
-        for (i, breakdown) in breakdowns.iter().enumerate() {
-            if matches!(breakdown, Breakdown::Syndrome { .. }) {
-                self.push("s.grp, ");
-            } else {
-                self.push(&format!("vk.k{i}, "));
-            }
-        }
-        self.push("vk.pid");
+        self.push_key_columns(&breakdowns);
         for &m in measures {
             let measure = &model.measures[m];
             let filter = (!measure.filters.is_empty()).then_some(&measure.filters);
@@ -531,14 +537,7 @@ impl Builder<'_> {
             self.push(")");
         }
         self.push(" GROUP BY ");
-        for (i, breakdown) in breakdowns.iter().enumerate() {
-            if matches!(breakdown, Breakdown::Syndrome { .. }) {
-                self.push("s.grp, ");
-            } else {
-                self.push(&format!("vk.k{i}, "));
-            }
-        }
-        self.push("vk.pid");
+        self.push_key_columns(&breakdowns);
     }
 
     /// `CASE WHEN filter THEN value END`, or `value` without a filter.
